@@ -1,0 +1,206 @@
+"""Demo data for Zhanhua District (沾化区), Binzhou: places, people and a year of ledgers.
+
+The township and village codes follow the real 12-digit pattern but are demo values;
+the README says so. Running it twice changes nothing.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth, LedgerStatus
+from villages.models import District, Township, Village
+from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
+
+DEMO_PASSWORD = "demo-2026"
+
+TOWNSHIPS = [
+    # code, name, supervision phone, villages (code, name)
+    (
+        "371603201",
+        "利国乡",
+        "0543-7362201",
+        [
+            ("371603201201", "五庙村"),
+            ("371603201202", "东营村"),
+            ("371603201203", "西王村"),
+            ("371603201204", "大李村"),
+        ],
+    ),
+    (
+        "371603102",
+        "黄升镇",
+        "0543-7351102",
+        [
+            ("371603102201", "黄升村"),
+            ("371603102202", "刘家村"),
+            ("371603102203", "闫家村"),
+        ],
+    ),
+]
+
+# username, role, display name, what they are assigned to
+USERS = [
+    ("admin", None, "系统管理员", "superuser"),
+    ("kuaiji", ACCOUNTANT, "张会计", ["371603201201", "371603201202", "371603201203"]),
+    ("kuaiji2", ACCOUNTANT, "王会计", ["371603102203", "371603102201"]),
+    (
+        "shenhe",
+        REVIEWER,
+        "李监委",
+        ["371603201201", "371603201202", "371603201203", "371603201204"],
+    ),
+    ("xiangzhen", TOWNSHIP_STAFF, "赵干事", "township:371603201"),
+]
+
+# (kind, category, description, low, high, funding source, chance per month)
+RECURRING = [
+    ("expense", "管理费用", "村干部{month}月份报酬", 9800, 9800, "subsidy", 1.0),
+    ("expense", "管理费用", "办公用品（笔、纸、墨盒）", 60, 480, "own", 0.8),
+    ("expense", "管理费用", "村委会电费", 180, 620, "own", 1.0),
+    ("expense", "管理费用", "公务接待工作餐", 24, 260, "own", 0.4),
+    ("expense", "公益支出", "村内道路路灯维修", 350, 2400, "own", 0.3),
+    ("expense", "公益支出", "保洁员{month}月份工资", 1500, 1500, "own", 1.0),
+    ("expense", "经营支出", "集体机井维修", 800, 3600, "own", 0.2),
+    ("expense", "其他支出", "困难群众走访慰问品", 300, 1800, "own", 0.2),
+    ("income", "经营收入", "集体土地承包费", 8000, 42000, "own", 0.35),
+    ("income", "投资收益", "光伏电站收益分红", 3000, 6000, "own", 0.5),
+    ("income", "其他收入", "银行存款利息", 40, 180, "own", 0.3),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the Zhanhua demo: two townships, seven villages, a year of ledgers, users."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            villages = self.create_places()
+            self.create_users()
+            months = sum(self.create_ledgers(village) for village in villages)
+        self.stdout.write(
+            f"Demo data ready: {len(villages)} villages, {months} new ledger months "
+            f"(password for every demo user: {DEMO_PASSWORD})."
+        )
+
+    def create_places(self):
+        district, _ = District.objects.update_or_create(
+            code="371603", defaults={"name": "沾化区", "city": "滨州市", "province": "山东省"}
+        )
+        villages = []
+        for code, name, phone, village_rows in TOWNSHIPS:
+            township, _ = Township.objects.update_or_create(
+                code=code,
+                defaults={"district": district, "name": name, "supervision_phone": phone},
+            )
+            for village_code, village_name in village_rows:
+                village, _ = Village.objects.update_or_create(
+                    code=village_code, defaults={"township": township, "name": village_name}
+                )
+                villages.append(village)
+        return villages
+
+    def create_users(self):
+        User = get_user_model()
+        for username, role, full_name, assignment in USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": full_name, "is_staff": True},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.is_superuser = assignment == "superuser"
+            user.save()
+            if role:
+                user.groups.add(Group.objects.get(name=role))
+            if isinstance(assignment, list):
+                user.villages.add(*Village.objects.filter(code__in=assignment))
+            elif isinstance(assignment, str) and assignment.startswith("township:"):
+                Township.objects.get(code=assignment.split(":")[1]).staff.add(user)
+
+    def create_ledgers(self, village):
+        """Twelve published months up to last month and a draft of this month."""
+        User = get_user_model()
+        accountant = User.objects.filter(groups__name=ACCOUNTANT, villages=village).first()
+        reviewer = User.objects.get(username="shenhe")
+        today = timezone.localdate()
+        periods = [_add_months(today.year, today.month, -offset) for offset in range(12, -1, -1)]
+        categories = {(c.kind, c.name): c for c in Category.objects.filter(township=None)}
+        rng = random.Random(village.code)
+        balance = Decimal(rng.randrange(60_000, 240_000))
+        created = 0
+        for year, month in periods:
+            ledger = LedgerMonth.objects.filter(village=village, year=year, month=month).first()
+            if ledger:
+                balance = ledger.summarize().closing
+                continue
+            is_current = (year, month) == (today.year, today.month)
+            ledger = LedgerMonth.objects.create(
+                village=village,
+                year=year,
+                month=month,
+                opening_balance=balance,
+                created_by=accountant,
+                status=LedgerStatus.DRAFT if is_current else LedgerStatus.PUBLISHED,
+                published_by=None if is_current else reviewer,
+                published_at=None if is_current else _publication_time(year, month),
+            )
+            entries = _entries_for(village, ledger, rng, categories)
+            LedgerEntry.objects.bulk_create(entries)
+            balance = ledger.summarize(entries).closing
+            created += 1
+        return created
+
+
+def _entries_for(village, ledger, rng, categories):
+    last_day = ledger.last_day.day
+    rows = [row for row in RECURRING if rng.random() < row[6]]
+    rows += _special_rows(village, ledger)
+    entries = []
+    for number, (kind, category, text, low, high, source, _chance) in enumerate(rows, start=1):
+        amount = Decimal(rng.randint(low, high)) if low != high else Decimal(low)
+        if amount >= 100:
+            amount = (amount / 10).quantize(Decimal("1")) * 10
+        entries.append(
+            LedgerEntry(
+                ledger=ledger,
+                date=datetime.date(ledger.year, ledger.month, rng.randint(1, last_day)),
+                voucher_number=f"记{ledger.month:02d}-{number:03d}",
+                description=text.format(month=ledger.month),
+                kind=kind,
+                category=categories[(kind, category)],
+                amount=amount,
+                funding_source=source,
+                handled_by=rng.choice(["刘建国", "王秀兰", "陈立新", "孙海燕"]),
+                approved_by=rng.choice(["韩兴和", "闫文明"]) if kind == Kind.EXPENSE else "",
+            )
+        )
+    entries.sort(key=lambda entry: entry.date)
+    return entries
+
+
+def _special_rows(village, ledger):
+    """Lines the seed article talks about, so the demo shows them."""
+    rows = []
+    if village.code == "371603201201" and ledger.month in (3, 9):
+        # 五庙村: over 300,000 yuan of collective income a year, much of it land leases.
+        rows.append(("income", "经营收入", "集体土地（480亩）年度承包费", 96000, 96000, "own", 1))
+        rows.append(("income", "补助收入", "村级组织运转经费补助", 30000, 30000, "subsidy", 1))
+    if village.code == "371603102203" and ledger.month == 7:
+        rows.append(("expense", "公益支出", "村内环境整治费用", 6500, 6500, "own", 1))
+    return rows
+
+
+def _add_months(year, month, delta):
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _publication_time(year, month):
+    year, month = _add_months(year, month, 1)
+    return timezone.make_aware(datetime.datetime(year, month, 5, 10, 0))

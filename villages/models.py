@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def division_code_validator(length):
+    return RegexValidator(
+        rf"^\d{{{length}}}$",
+        _("A statistical division code of %(length)d digits.") % {"length": length},
+    )
+
+
+class District(models.Model):
+    """A district or county (区/县), the level that owns the township list."""
+
+    code = models.CharField(
+        _("division code"), max_length=6, unique=True, validators=[division_code_validator(6)]
+    )
+    name = models.CharField(_("name"), max_length=50)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+
+class TownshipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Townships the user works in: as township staff, or through an assigned village."""
+        if user.is_superuser:
+            return self
+        return self.filter(Q(staff=user) | Q(villages__staff=user)).distinct()
+
+
+class Township(models.Model):
+    """A township, town or subdistrict (乡/镇/街道). It prints the signs of its villages."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="townships", verbose_name=_("district")
+    )
+    code = models.CharField(
+        _("division code"), max_length=9, unique=True, validators=[division_code_validator(9)]
+    )
+    name = models.CharField(_("name"), max_length=50)
+    supervision_phone = models.CharField(
+        _("supervision telephone"),
+        max_length=30,
+        blank=True,
+        help_text=_("Printed on every sign of the township, for complaints and questions."),
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="townships",
+        verbose_name=_("township staff"),
+        help_text=_("These users see every village of the township."),
+    )
+
+    objects = TownshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        permissions = [("print_signs", _("Can print the QR signs of villages"))]
+
+    def __str__(self):
+        return self.name
+
+
+class VillageQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The villages a staff user may see: assigned ones, and all of their townships'."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        ids = Village.objects.filter(Q(staff=user) | Q(township__staff=user)).values("pk")
+        return self.filter(pk__in=ids)
+
+    def with_places(self):
+        # Every page that names a village also names its township and district.
+        return self.select_related("township__district")
+
+
+class Village(models.Model):
+    """An administrative village (行政村): the unit that discloses and gets a sign."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("township")
+    )
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        unique=True,
+        validators=[division_code_validator(12)],
+        help_text=_(
+            "The 12-digit statistical code. It is the village's public address: never reuse it."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="villages",
+        verbose_name=_("assigned staff"),
+        help_text=_("Accountants and reviewers who keep or review this village's books."),
+    )
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        # Written out, not reversed: this path is printed on signs and is a promise.
+        # (It is served by disclosures; tests check the two agree.)
+        return f"/v/{self.code}/"
+
+    @property
+    def public_url(self):
+        """The absolute address the QR sign encodes."""
+        return settings.PUBLIC_BASE_URL + self.get_absolute_url()

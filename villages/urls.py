@@ -1,0 +1,10 @@
+from django.urls import path
+
+from villages import views
+
+app_name = "villages"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("v/<str:code>/qr.svg", views.qr_code, name="qr"),
+]
