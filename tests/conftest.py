@@ -1,0 +1,71 @@
+"""One user per role, two townships and three villages, as in the demo.
+
+wumiao and dongying are 利国乡 villages; yanjia is in 黄升镇. The accountant keeps
+wumiao's books only; the reviewer reviews wumiao; the township staff user works for 利国乡.
+"""
+
+import pytest
+
+from tests import factories
+from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
+
+
+@pytest.fixture
+def liguo(db):
+    return factories.make_township("371603201", "利国乡")
+
+
+@pytest.fixture
+def huangsheng(db):
+    return factories.make_township("371603102", "黄升镇", phone="0543-7351102")
+
+
+@pytest.fixture
+def wumiao(liguo):
+    return factories.make_village(liguo, "371603201201", "五庙村")
+
+
+@pytest.fixture
+def dongying(liguo):
+    return factories.make_village(liguo, "371603201202", "东营村")
+
+
+@pytest.fixture
+def yanjia(huangsheng):
+    return factories.make_village(huangsheng, "371603102203", "闫家村")
+
+
+@pytest.fixture
+def accountant(wumiao):
+    return factories.make_user("accountant", ACCOUNTANT, villages=[wumiao])
+
+
+@pytest.fixture
+def other_accountant(yanjia):
+    return factories.make_user("other_accountant", ACCOUNTANT, villages=[yanjia])
+
+
+@pytest.fixture
+def reviewer(wumiao):
+    return factories.make_user("reviewer", REVIEWER, villages=[wumiao])
+
+
+@pytest.fixture
+def township_staff(liguo):
+    return factories.make_user("township_staff", TOWNSHIP_STAFF, townships=[liguo])
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.make_user("root", superuser=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user): the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
