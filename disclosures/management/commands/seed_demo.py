@@ -83,10 +83,15 @@ class Command(BaseCommand):
             villages = self.create_places()
             self.create_users()
             months = sum(self.create_ledgers(village) for village in villages)
-        self.stdout.write(
-            f"Demo data ready: {len(villages)} villages, {months} new ledger months "
-            f"(password for every demo user: {DEMO_PASSWORD})."
-        )
+        if options["verbosity"] >= 1:
+            self.print_guide(villages[0])
+        self.stdout.write(f"Demo data ready: {len(villages)} villages, {months} new ledger months.")
+
+    def print_guide(self, village):
+        self.stdout.write("Demo logins (admin: /admin/), password for each: " + DEMO_PASSWORD)
+        for username, role, full_name, _assignment in USERS:
+            self.stdout.write(f"  {username:<10} {role or 'Superuser':<15} {full_name}")
+        self.stdout.write(f"A village page: {village.public_url}")
 
     def create_places(self):
         district, _ = District.objects.update_or_create(

@@ -1,0 +1,232 @@
+"""The public pages in a real phone browser: Debian's Chromium driven by Playwright.
+
+A villager scans the sign with WeChat on a cheap Android phone. The pages must work with
+JavaScript off and must never scroll sideways at 360 CSS pixels, in Chinese or English,
+even with long descriptions and seven-figure amounts. Full-page screenshots are written
+to artifacts/browser/ for a person to look at.
+
+Run with: .venv/bin/pytest tests/test_browser.py -q  (or -m browser)
+"""
+
+import datetime
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from disclosures.models import FundingSource, Kind, LedgerEntry
+from tests import factories
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "browser"
+
+# No internet here: without the background-networking flags Chromium keeps trying (and
+# failing) to reach Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+PHONE_WIDTH = 360
+PHONE_HEIGHT = 740
+WECHAT_ANDROID_UA = (
+    "Mozilla/5.0 (Linux; Android 10; M2006C3LC Build/QP1A.190711.020; wv) "
+    "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 "
+    "Mobile Safari/537.36 XWEB/5061 MMWEBSDK/20230303 MMWEBID/1234 "
+    "MicroMessenger/8.0.34.2340(0x28002237) WeChat/arm64 Weixin NetType/4G Language/zh_CN ABI/arm64"
+)
+
+LANGUAGES = {
+    # name: (Accept-Language, <html lang>, screenshot suffix)
+    "zh": ("zh-CN,zh;q=0.9", "zh-CN", ""),
+    "en": ("en-US,en;q=0.9", "en", "-en"),
+}
+
+VILLAGE_CODE = "371603201201"
+BIG_AMOUNT = "1,234,567.89"
+
+LONG_DESCRIPTIONS = [
+    "支付村东头至小学段道路硬化工程第二期进度款（含沥青、碎石、人工及机械租赁费用），"
+    "经村民代表大会讨论通过并报乡镇审核",
+    "收到上级财政拨付的农村人居环境整治专项资金，用于村内主干道两侧绿化、路灯安装及"
+    "垃圾分类收集点建设",
+    "支付合同编号HT2026091500012345678ZHANHUALIGUOWUMIAO的机井维修费",
+    "村集体机动地对外发包租金收入（第三村民小组东洼地块，面积一百二十亩，租期一年）",
+    "支付村两委成员误工补贴",
+    "购买办公用品",
+]
+
+
+def _busy_month(village, year, month, entries):
+    """A published month like a real one: long Chinese descriptions, names, mixed funding
+    sources, and one entry of 1,234,567.89 yuan."""
+    ledger = factories.make_month(village, year, month, entries=0, opening="2345678.90")
+    income = factories.category(Kind.INCOME, "经营收入")
+    expense = factories.category(Kind.EXPENSE, "管理费用")
+    sources = list(FundingSource.values)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            ledger=ledger,
+            date=datetime.date(year, month, 1 + number % 28),
+            voucher_number=f"记{number:04d}",
+            description=LONG_DESCRIPTIONS[number % len(LONG_DESCRIPTIONS)],
+            kind=Kind.INCOME if number % 3 == 1 else Kind.EXPENSE,
+            category=income if number % 3 == 1 else expense,
+            amount=Decimal("1234567.89") if number == 1 else Decimal("98765.43") + number,
+            funding_source=sources[number % len(sources)],
+            handled_by="王建国" if number % 2 else "",
+            approved_by="李秀英（村务监督委员会主任）" if number % 4 == 0 else "",
+        )
+        for number in range(entries)
+    )
+    return ledger
+
+
+@pytest.fixture
+def busy_village(wumiao):
+    """五庙村 with a quiet month, a busy earlier month and a busy latest month."""
+    factories.make_month(wumiao, 2026, 8, entries=5)
+    _busy_month(wumiao, 2026, 9, entries=18)
+    _busy_month(wumiao, 2026, 10, entries=25)
+    return wumiao
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package to run these")
+    from playwright.sync_api import sync_playwright
+
+    # sync_playwright runs an event loop in this thread; Django would otherwise refuse
+    # the test's own ORM calls (fixture setup and teardown) while it is running.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    """phone(accept_language): a new WeChat-on-Android page with JavaScript disabled."""
+    contexts = []
+
+    def open_page(accept_language):
+        context = chromium.new_context(
+            viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+            screen={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            user_agent=WECHAT_ANDROID_UA,
+            java_script_enabled=False,
+            extra_http_headers={"Accept-Language": accept_language},
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+# page.evaluate still runs with java_script_enabled=False: Playwright evaluates through
+# the DevTools protocol, while the page's own scripts stay off (checked below).
+MEASURE = """() => {
+    const width = window.innerWidth;
+    const overflowing = [];
+    for (const el of document.body.querySelectorAll("*")) {
+        const box = el.getBoundingClientRect();
+        if (box.width && (box.right > width + 0.5 || box.left < -0.5)) {
+            overflowing.push(`${el.tagName.toLowerCase()}.${el.className} ` +
+                `[${Math.round(box.left)}, ${Math.round(box.right)}]`);
+        }
+    }
+    const clipped = [...document.querySelectorAll("td.amount, dl.summary dd")]
+        .filter((el) => el.scrollWidth > el.clientWidth)
+        .map((el) => el.textContent.trim());
+    return {
+        innerWidth: width,
+        scrollWidth: document.documentElement.scrollWidth,
+        bodyScrollWidth: document.body.scrollWidth,
+        overflowing: overflowing.slice(0, 10),
+        clipped,
+        tableLayout: getComputedStyle(document.querySelector("table.ledger")).tableLayout,
+    };
+}"""
+
+
+def assert_fits_phone(page, *, rows):
+    """The month table is there, complete, and nothing sticks out past 360px."""
+    assert page.locator("main h1").is_visible()
+    table = page.locator("table.ledger")
+    assert table.is_visible()
+    assert table.locator("tbody tr").count() == rows
+
+    metrics = page.evaluate(MEASURE)
+    assert metrics["tableLayout"] == "fixed", "portal.css was not applied"
+    assert metrics["innerWidth"] == PHONE_WIDTH
+    assert metrics["scrollWidth"] <= metrics["innerWidth"], metrics
+    assert metrics["bodyScrollWidth"] <= metrics["innerWidth"], metrics
+    assert metrics["overflowing"] == [], metrics
+    assert metrics["clipped"] == [], metrics
+
+    box = table.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= PHONE_WIDTH
+    for cell in (page.locator("dl.summary"), page.locator("header.site")):
+        cell_box = cell.bounding_box()
+        assert cell_box["x"] + cell_box["width"] <= PHONE_WIDTH
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_village_pages_fit_a_phone_without_javascript(live_server, busy_village, phone, language):
+    accept_language, html_lang, suffix = LANGUAGES[language]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = phone(accept_language)
+
+    # The address printed on the sign; the latest month is shown in full.
+    response = page.goto(f"{live_server.url}/v/{VILLAGE_CODE}/")
+    assert response is not None and response.status == 200
+    assert page.locator("html").get_attribute("lang") == html_lang
+    assert "五庙村" in page.title()
+    assert page.locator("header.site .title").inner_text() == "五庙村"
+    assert "2026" in page.locator("main h1").inner_text()
+    assert_fits_phone(page, rows=25)
+    assert page.locator("td.amount", has_text=BIG_AMOUNT).is_visible()
+    page.screenshot(path=ARTIFACTS / f"village-{PHONE_WIDTH}x{PHONE_HEIGHT}{suffix}.png", full_page=True)
+
+    # A plain link to an earlier month: no JavaScript needed to get there.
+    page.locator("ul.months a[href$='/finance/2026-09/']").click()
+    page.wait_for_url(f"**/v/{VILLAGE_CODE}/finance/2026-09/")
+    assert page.locator("html").get_attribute("lang") == html_lang
+    assert "五庙村" in page.title()
+    assert "2026" in page.locator("main h1").inner_text()
+    assert_fits_phone(page, rows=18)
+    assert page.locator("td.amount", has_text=BIG_AMOUNT).is_visible()
+    assert page.locator("a[rel=prev][href$='/finance/2026-08/']").is_visible()
+    assert page.locator("a[rel=next][href$='/finance/2026-10/']").is_visible()
+    page.screenshot(path=ARTIFACTS / f"month-{PHONE_WIDTH}x{PHONE_HEIGHT}{suffix}.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_measuring_works_with_page_scripts_disabled(phone):
+    """Guards the assumption above: page.evaluate works, the page's own scripts do not."""
+    page = phone("zh-CN")
+    page.set_content(
+        '<div style="width: 500px">wide</div><script>window.__pageScriptRan = true</script>'
+    )
+    assert page.evaluate("typeof window.__pageScriptRan") == "undefined"
+    assert page.evaluate("document.documentElement.scrollWidth") > PHONE_WIDTH
