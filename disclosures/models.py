@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from disclosures.money import to_yuan
+from disclosures.publishing import Publishable, PublishableQuerySet, PublishedRecordError, Status
+
+__all__ = ["Status"]  # re-exported: callers import the workflow states with the models
 from villages.models import Township, Village
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -28,12 +34,17 @@ class CategoryQuerySet(models.QuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gte=year),
         )
 
+    def usable_by(self, townships):
+        """The standard categories and the sub-items of these townships."""
+        return self.filter(Q(township__isnull=True) | Q(township__in=townships))
+
 
 class Category(models.Model):
     """An income or expense category of the village collective accounting system.
 
     The standard ones are seeded by a migration; the 2023 revision (in force from 2024)
-    renamed some, so each carries the years it is valid for. A township may add sub-items.
+    renamed some, so each carries the years it is valid for. A township may add sub-items
+    under a standard category (管理费用 › 办公费).
     """
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -45,6 +56,7 @@ class Category(models.Model):
         null=True,
         blank=True,
         related_name="children",
+        limit_choices_to={"parent__isnull": True, "township__isnull": True},
         verbose_name=_("parent category"),
     )
     township = models.ForeignKey(
@@ -78,13 +90,33 @@ class Category(models.Model):
         ]
 
     def __str__(self):
-        return self.display_name
+        return self.full_name
 
     @property
     def display_name(self):
         if self.name_en and translation.get_language() == "en":
             return self.name_en
         return self.name
+
+    @property
+    def full_name(self):
+        """管理费用 › 办公费 for a sub-item. Select the parent along to avoid a query."""
+        if self.parent_id:
+            return f"{self.parent.display_name} › {self.display_name}"
+        return self.display_name
+
+    @property
+    def top_level(self):
+        return self.parent if self.parent_id else self
+
+    def clean(self):
+        if self.township_id and not self.parent_id:
+            raise ValidationError(
+                {"parent": _("A township's own item sits under a standard category.")}
+            )
+        if self.parent_id:
+            self.kind = self.parent.kind
+            self.valid_from, self.valid_until = self.parent.valid_from, self.parent.valid_until
 
     def is_valid_in(self, year):
         return (self.valid_from is None or self.valid_from <= year) and (
@@ -100,17 +132,7 @@ class FundingSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class LedgerStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted for review")
-    PUBLISHED = "published", _("Published")
-
-
-class LedgerMonthQuerySet(models.QuerySet):
-    def published(self):
-        """The only way public pages reach ledgers: drafts must never leak."""
-        return self.filter(status=LedgerStatus.PUBLISHED)
-
+class LedgerMonthQuerySet(PublishableQuerySet):
     def for_user(self, user):
         return self.filter(village__in=Village.objects.for_user(user))
 
@@ -125,8 +147,33 @@ class Summary:
     def closing(self):
         return self.opening + self.income - self.expense
 
+    @classmethod
+    def of(cls, opening, entries):
+        income = sum((e.amount for e in entries if e.kind == Kind.INCOME), Decimal("0"))
+        expense = sum((e.amount for e in entries if e.kind == Kind.EXPENSE), Decimal("0"))
+        return cls(opening=opening, income=income, expense=expense)
 
-class LedgerMonth(models.Model):
+
+def entries_content(entries):
+    """The canonical form of entries for fingerprints: every field a villager sees."""
+    return [
+        {
+            "date": entry.date.isoformat(),
+            "voucher": entry.voucher_number,
+            "description": entry.description,
+            "kind": entry.kind,
+            "category": entry.category.full_name,
+            "amount": str(to_yuan(entry.amount)),
+            "funding_source": entry.funding_source,
+            "handled_by": entry.handled_by,
+            "approved_by": entry.approved_by,
+            "photos": sorted(photo.sha256 for photo in entry.photos.all()),
+        }
+        for entry in sorted(entries, key=lambda e: (e.date, e.voucher_number, e.pk))
+    ]
+
+
+class LedgerMonth(Publishable):
     """One village's finance list (财务清单) for one calendar month."""
 
     village = models.ForeignKey(
@@ -139,27 +186,6 @@ class LedgerMonth(models.Model):
         **MONEY,
         help_text=_("Cash and bank balance at the start of the month, in yuan."),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=LedgerStatus.choices, default=LedgerStatus.DRAFT
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
 
     objects = LedgerMonthQuerySet.as_manager()
 
@@ -167,7 +193,7 @@ class LedgerMonth(models.Model):
         ordering = ["village", "-year", "-month"]
         verbose_name = _("monthly finance list")
         verbose_name_plural = _("monthly finance lists")
-        permissions = [("publish_ledgermonth", _("Can publish a monthly finance list"))]
+        permissions = [("publish_ledgermonth", _("Can review and publish finance lists"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["village", "year", "month"], name="one_ledger_month_per_village"
@@ -184,6 +210,8 @@ class LedgerMonth(models.Model):
             models.Index(fields=["village", "status", "-year", "-month"], name="ledger_public_idx"),
         ]
 
+    publish_permission = "disclosures.publish_ledgermonth"
+
     def __str__(self):
         return f"{self.village} {self.period_label}"
 
@@ -192,6 +220,10 @@ class LedgerMonth(models.Model):
             "disclosures:finance_month",
             kwargs={"code": self.village.code, "period": (self.year, self.month)},
         )
+
+    @classmethod
+    def chain_filter(cls, village):
+        return {"village": village}
 
     @property
     def period_slug(self):
@@ -209,18 +241,15 @@ class LedgerMonth(models.Model):
     def last_day(self):
         return datetime.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
-    @property
-    def is_published(self):
-        return self.status == LedgerStatus.PUBLISHED
+    def original_entries(self):
+        return self.entries.filter(correction__isnull=True)
 
     def summarize(self, entries=None):
-        """Totals computed from the entries, never typed. Pass already-loaded entries to
-        avoid a query."""
+        """Totals computed from the month's own entries, never typed. Pass already-loaded
+        entries to avoid a query."""
         if entries is None:
-            entries = self.entries.all()
-        income = sum((e.amount for e in entries if e.kind == Kind.INCOME), Decimal("0"))
-        expense = sum((e.amount for e in entries if e.kind == Kind.EXPENSE), Decimal("0"))
-        return Summary(opening=self.opening_balance, income=income, expense=expense)
+            entries = self.original_entries()
+        return Summary.of(self.opening_balance, entries)
 
     def previous_closing_balance(self):
         """The closing balance of the month before, if it was entered: the default opening."""
@@ -232,22 +261,121 @@ class LedgerMonth(models.Model):
         )
         return previous.summarize().closing if previous else None
 
-    def publish(self, user):
-        if self.is_published:
-            raise ValidationError(_("This month is already published."))
-        if not user.has_perm("disclosures.publish_ledgermonth"):
-            raise ValidationError(_("You are not allowed to publish finance lists."))
-        self.status = LedgerStatus.PUBLISHED
-        self.published_at = timezone.now()
-        self.published_by = user
-        self.save(update_fields=["status", "published_at", "published_by"])
+    def canonical_content(self):
+        entries = self.original_entries().select_related("category__parent")
+        return {
+            "type": "ledger_month",
+            "village": self.village.code,
+            "period": self.period_slug,
+            "opening_balance": str(to_yuan(self.opening_balance)),
+            "entries": entries_content(entries.prefetch_related("photos")),
+        }
+
+
+class LedgerCorrection(Publishable):
+    """Adjusting entries to a published month (更正). The original entries stay as they
+    were; the public page shows both, the reason, and the totals before and after."""
+
+    ledger = models.ForeignKey(
+        LedgerMonth,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrected month"),
+        limit_choices_to={"status": Status.PUBLISHED},
+    )
+    reason = models.TextField(
+        _("reason"),
+        help_text=_("What was wrong and what this correction does. Shown to villagers."),
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ledger", "created_at"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    publish_permission = "disclosures.publish_ledgermonth"
+
+    def __str__(self):
+        return _("Correction to %(month)s") % {"month": self.ledger}
+
+    @property
+    def village(self):
+        return self.ledger.village
+
+    @classmethod
+    def chain_filter(cls, village):
+        return {"ledger__village": village}
+
+    def clean(self):
+        if self.ledger_id and not self.ledger.is_published:
+            raise ValidationError(
+                {"ledger": _("Only a published month is corrected; edit a draft directly.")}
+            )
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": _("A correction must give its reason.")})
+
+    def canonical_content(self):
+        entries = self.entries.select_related("category__parent").prefetch_related("photos")
+        return {
+            "type": "ledger_correction",
+            "village": self.ledger.village.code,
+            "period": self.ledger.period_slug,
+            "reason": self.reason,
+            "entries": entries_content(entries),
+        }
+
+    def validate_for_submission(self):
+        if not self.entries.exists():
+            raise ValidationError(_("A correction needs at least one adjusting entry."))
+
+
+def chain_members():
+    """Every kind of disclosure that links into a village's fingerprint chain."""
+    return [LedgerMonth, LedgerCorrection]
+
+
+class LedgerEntryQuerySet(models.QuerySet):
+    def published_parent(self):
+        return self.filter(
+            Q(correction__isnull=True, ledger__status=Status.PUBLISHED)
+            | Q(correction__status=Status.PUBLISHED)
+        )
+
+    def update(self, **kwargs):
+        if self.published_parent().exists():
+            raise PublishedRecordError(_("Published entries cannot be changed."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.published_parent().exists():
+            raise PublishedRecordError(_("Published entries cannot be deleted."))
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        for entry in objs:
+            entry.refuse_if_published()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class LedgerEntry(models.Model):
-    """One line of a monthly finance list: an income or an expense with its voucher."""
+    """One line of a monthly finance list: an income or an expense with its voucher.
+
+    An entry of a correction (`correction` set) adjusts the month: its amount may be
+    negative, to reverse part of an original line (红字冲销).
+    """
 
     ledger = models.ForeignKey(
         LedgerMonth, on_delete=models.CASCADE, related_name="entries", verbose_name=_("month")
+    )
+    correction = models.ForeignKey(
+        LedgerCorrection,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("correction"),
     )
     date = models.DateField(_("date"))
     voucher_number = models.CharField(_("voucher number"), max_length=30)
@@ -264,14 +392,24 @@ class LedgerEntry(models.Model):
         default=FundingSource.OWN_FUNDS,
     )
     handled_by = models.CharField(_("handled by"), max_length=50, blank=True)
-    approved_by = models.CharField(_("approved by"), max_length=50, blank=True)
+    approved_by = models.CharField(
+        _("approved by"),
+        max_length=50,
+        blank=True,
+        help_text=_("Required for expenses at or above the township's large-expense threshold."),
+    )
+
+    objects = LedgerEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "voucher_number", "pk"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_entry_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | (Q(correction__isnull=False) & ~Q(amount=0)),
+                name="ledger_entry_amount_positive",
+            ),
             models.UniqueConstraint(
                 fields=["ledger", "voucher_number"], name="voucher_number_unique_in_month"
             ),
@@ -279,6 +417,36 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.voucher_number} {self.description}"
+
+    def save(self, *args, **kwargs):
+        self.refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+    def refuse_if_published(self):
+        """Neither the entry as stored nor where it is going may be published."""
+        stored = LedgerEntry.objects.filter(pk=self.pk) if self.pk else LedgerEntry.objects.none()
+        if stored.published_parent().exists() or self._parent_is_published():
+            raise PublishedRecordError(
+                _("Entry %(voucher)s belongs to a published list and cannot be changed.")
+                % {"voucher": self.voucher_number}
+            )
+
+    def _parent_is_published(self):
+        if self.correction_id:
+            return LedgerCorrection.objects.published().filter(pk=self.correction_id).exists()
+        return LedgerMonth.objects.published().filter(pk=self.ledger_id).exists()
+
+    @property
+    def is_adjustment(self):
+        """An entry of a correction, even one not saved yet (the admin validates the
+        correction's entries before it saves the correction)."""
+        if self.correction_id is not None:
+            return True
+        return LedgerEntry.correction.is_cached(self) and self.correction is not None
 
     @property
     def anchor(self):
@@ -295,15 +463,115 @@ class LedgerEntry(models.Model):
             ledger = self.ledger
         except LedgerEntry.ledger.RelatedObjectDoesNotExist:
             ledger = None
-        if ledger and self.date and not (ledger.first_day <= self.date <= ledger.last_day):
-            errors["date"] = _("The date must fall within %(period)s.") % {
-                "period": ledger.period_label
-            }
+        if ledger and self.date:
+            if self.is_adjustment and self.date < ledger.first_day:
+                errors["date"] = _("A correction cannot be dated before the month it corrects.")
+            elif not self.is_adjustment and not ledger.first_day <= self.date <= ledger.last_day:
+                errors["date"] = _("The date must fall within %(period)s.") % {
+                    "period": ledger.period_label
+                }
         if self.category_id and self.kind and self.category.kind != self.kind:
             errors["category"] = _("This category does not match income or expense.")
         elif ledger and self.category_id and not self.category.is_valid_in(ledger.year):
             errors["category"] = _("This category is not used in the accounts of %(year)d.") % {
                 "year": ledger.year
             }
+        if self.amount is not None and self.amount <= 0 and not self.is_adjustment:
+            errors["amount"] = _("The amount must be more than zero.")
+        threshold = ledger.village.township.large_expense_threshold if ledger else None
+        if (
+            threshold is not None
+            and self.kind == Kind.EXPENSE
+            and self.amount is not None
+            and abs(self.amount) >= threshold
+            and not self.approved_by.strip()
+        ):
+            errors["approved_by"] = _(
+                "Expenses of %(threshold)s yuan or more must name who approved them."
+            ) % {"threshold": f"{threshold:,.2f}"}
         if errors:
             raise ValidationError(errors)
+
+
+def receipt_upload_path(photo, filename):
+    # The original file name may carry a person's name or a phone model: never kept.
+    return f"receipts/{photo.token}.jpg"
+
+
+def receipt_thumbnail_path(photo, filename):
+    return f"receipts/{photo.token}-thumb.jpg"
+
+
+class ReceiptPhoto(models.Model):
+    """A photo of a voucher or receipt attached to an entry: re-encoded as JPEG, with the
+    metadata (EXIF, GPS) stripped, stored under a generated name."""
+
+    entry = models.ForeignKey(
+        LedgerEntry, on_delete=models.CASCADE, related_name="photos", verbose_name=_("entry")
+    )
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    image = models.ImageField(_("photo"), upload_to=receipt_upload_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=receipt_thumbnail_path)
+    sha256 = models.CharField(_("SHA-256 of the stored photo"), max_length=64, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("receipt photo")
+        verbose_name_plural = _("receipt photos")
+
+    def __str__(self):
+        return _("Receipt for %(entry)s") % {"entry": self.entry}
+
+    def save(self, *args, **kwargs):
+        self.entry.refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.entry.refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+
+class ReviewEvent(models.Model):
+    """One step of the review workflow of any disclosure: who, when, what, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted")
+        SEND_BACK = "send_back", _("Sent back")
+        PUBLISH = "publish", _("Published")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="review_subject_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, subject, user, action, comment="", at=None):
+        return cls.objects.create(
+            at=at or timezone.now(),
+            content_type=ContentType.objects.get_for_model(subject),
+            object_id=subject.pk,
+            user=user,
+            action=action,
+            comment=comment,
+        )
+
+    @classmethod
+    def for_subject(cls, subject):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+        ).select_related("user")

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth, LedgerStatus
+from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
 from villages.models import District, Township, Village
 
 PASSWORD = "test-password-123"
@@ -46,17 +46,32 @@ def category(kind, name):
     return Category.objects.get(kind=kind, name=name, township=None)
 
 
+def workflow_users():
+    """An accountant and a reviewer who exist only to move test data through review."""
+    from villages.roles import ACCOUNTANT, REVIEWER
+
+    User = get_user_model()
+    enterer = User.objects.filter(username="factory-accountant").first() or make_user(
+        "factory-accountant", ACCOUNTANT
+    )
+    reviewer = User.objects.filter(username="factory-reviewer").first() or make_user(
+        "factory-reviewer", REVIEWER
+    )
+    return enterer, reviewer
+
+
+def publish(item, when=None):
+    """Submit and publish through the real workflow (so fingerprints are made)."""
+    enterer, reviewer = workflow_users()
+    item.submit(enterer)
+    item.publish(reviewer, when=when)
+    return item
+
+
 def make_month(village, year, month, *, entries=0, published=True, opening="10000.00"):
     """A ledger month with `entries` lines alternating income and expense."""
     ledger = LedgerMonth.objects.create(
-        village=village,
-        year=year,
-        month=month,
-        opening_balance=Decimal(opening),
-        status=LedgerStatus.PUBLISHED if published else LedgerStatus.DRAFT,
-        published_at=(
-            datetime.datetime(year, month, 28, tzinfo=datetime.UTC) if published else None
-        ),
+        village=village, year=year, month=month, opening_balance=Decimal(opening)
     )
     income = category(Kind.INCOME, "经营收入")
     expense = category(Kind.EXPENSE, "管理费用")
@@ -69,9 +84,14 @@ def make_month(village, year, month, *, entries=0, published=True, opening="1000
             kind=Kind.INCOME if number % 2 else Kind.EXPENSE,
             category=income if number % 2 else expense,
             amount=Decimal("100.00") + number,
+            approved_by="韩兴和",
         )
         for number in range(entries)
     )
+    if published:
+        # A month without transactions is still disclosed ("no income or expense").
+        when = datetime.datetime(year, month, 28, tzinfo=datetime.UTC)
+        publish(ledger, when=when)
     return ledger
 
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -54,6 +56,13 @@ class Township(models.Model):
         max_length=30,
         blank=True,
         help_text=_("Printed on every sign of the township, for complaints and questions."),
+    )
+    large_expense_threshold = models.DecimalField(
+        _("large expense threshold (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("1000.00"),
+        help_text=_("Expenses of this amount or more must name who approved them."),
     )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

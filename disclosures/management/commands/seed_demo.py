@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth, LedgerStatus
+from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
 from villages.models import District, Township, Village
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
 
@@ -48,14 +48,20 @@ TOWNSHIPS = [
 # username, role, display name, what they are assigned to
 USERS = [
     ("admin", None, "系统管理员", "superuser"),
-    ("kuaiji", ACCOUNTANT, "张会计", ["371603201201", "371603201202", "371603201203"]),
-    ("kuaiji2", ACCOUNTANT, "王会计", ["371603102203", "371603102201"]),
+    (
+        "kuaiji",
+        ACCOUNTANT,
+        "张会计",
+        ["371603201201", "371603201202", "371603201203", "371603201204"],
+    ),
+    ("kuaiji2", ACCOUNTANT, "王会计", ["371603102201", "371603102202", "371603102203"]),
     (
         "shenhe",
         REVIEWER,
         "李监委",
         ["371603201201", "371603201202", "371603201203", "371603201204"],
     ),
+    ("shenhe2", REVIEWER, "周监委", ["371603102201", "371603102202", "371603102203"]),
     ("xiangzhen", TOWNSHIP_STAFF, "赵干事", "township:371603201"),
 ]
 
@@ -132,7 +138,7 @@ class Command(BaseCommand):
         """Twelve published months up to last month and a draft of this month."""
         User = get_user_model()
         accountant = User.objects.filter(groups__name=ACCOUNTANT, villages=village).first()
-        reviewer = User.objects.get(username="shenhe")
+        reviewer = User.objects.filter(groups__name=REVIEWER, villages=village).first()
         today = timezone.localdate()
         periods = [_add_months(today.year, today.month, -offset) for offset in range(12, -1, -1)]
         categories = {(c.kind, c.name): c for c in Category.objects.filter(township=None)}
@@ -144,19 +150,19 @@ class Command(BaseCommand):
             if ledger:
                 balance = ledger.summarize().closing
                 continue
-            is_current = (year, month) == (today.year, today.month)
             ledger = LedgerMonth.objects.create(
                 village=village,
                 year=year,
                 month=month,
                 opening_balance=balance,
                 created_by=accountant,
-                status=LedgerStatus.DRAFT if is_current else LedgerStatus.PUBLISHED,
-                published_by=None if is_current else reviewer,
-                published_at=None if is_current else _publication_time(year, month),
             )
             entries = _entries_for(village, ledger, rng, categories)
             LedgerEntry.objects.bulk_create(entries)
+            if (year, month) != (today.year, today.month):
+                # Through the real workflow, so the demo has review steps and fingerprints.
+                ledger.submit(accountant)
+                ledger.publish(reviewer, when=_publication_time(year, month))
             balance = ledger.summarize(entries).closing
             created += 1
         return created
@@ -207,5 +213,6 @@ def _add_months(year, month, delta):
 
 
 def _publication_time(year, month):
+    """Most villages publish in the first days of the next month."""
     year, month = _add_months(year, month, 1)
     return timezone.make_aware(datetime.datetime(year, month, 5, 10, 0))

@@ -1,0 +1,218 @@
+"""Review, publication and permanence, shared by every kind of disclosure.
+
+A disclosure moves draft → submitted → published, or is sent back (with a reason) to be
+edited and submitted again. Every move is written to ReviewEvent. Publishing fixes the
+content for good and links it into the village's fingerprint chain: SHA-256 over a
+canonical serialization of the content and the previous link's fingerprint, so a row
+changed behind the portal's back no longer matches (see `verify_ledgers`).
+
+Permanence is enforced three times: the admin shows published things read-only, the model
+layer (save/delete, QuerySet.update/delete) refuses, and on PostgreSQL database triggers
+refuse an UPDATE or DELETE of published rows (migration 0004).
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PublishedRecordError(ValidationError):
+    """Raised when code tries to change or delete something already published."""
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED = "returned", _("Sent back")
+    PUBLISHED = "published", _("Published")
+
+
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+def canonical_json(content):
+    """Stable bytes for hashing: sorted keys, no spaces, everything already a string."""
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def chain_fingerprint(previous, content):
+    digest = hashlib.sha256()
+    digest.update((previous or "").encode("ascii"))
+    digest.update(b"\n")
+    digest.update(canonical_json(content))
+    return digest.hexdigest()
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """The only way public pages reach disclosures: drafts must never leak."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def update(self, **kwargs):
+        if self.filter(status=Status.PUBLISHED).exists():
+            raise PublishedRecordError(_("Published records cannot be changed."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(status=Status.PUBLISHED).exists():
+            raise PublishedRecordError(_("Published records cannot be deleted."))
+        return super().delete()
+
+
+class Publishable(models.Model):
+    """Abstract base for everything a village publishes after review.
+
+    Subclasses provide `village` (the chain it belongs to), `canonical_content()` and
+    `publish_permission` ("app_label.codename").
+    """
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    chain_position = models.PositiveIntegerField(_("position in the chain"), null=True, blank=True)
+    previous_fingerprint = models.CharField(_("previous fingerprint"), max_length=64, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    publish_permission = None
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_published_in_db", False):
+            raise PublishedRecordError(
+                _("%(item)s is published and cannot be changed.") % {"item": self}
+            )
+        super().save(*args, **kwargs)
+        self._published_in_db = self.status == Status.PUBLISHED
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_published_in_db", False):
+            raise PublishedRecordError(
+                _("%(item)s is published and cannot be deleted.") % {"item": self}
+            )
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the database holds, not what the instance may have been changed to.
+        instance._published_in_db = instance.status == Status.PUBLISHED
+        return instance
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE
+
+    @property
+    def short_fingerprint(self):
+        return self.fingerprint[:10]
+
+    # Workflow. Each step checks the rule, changes the status and logs who did it.
+
+    def submit(self, user, comment=""):
+        if not self.is_editable:
+            raise ValidationError(_("Only a draft or a sent-back item can be submitted."))
+        self.validate_for_submission()
+        self.status = Status.SUBMITTED
+        self.submitted_by, self.submitted_at = user, timezone.now()
+        self._save_transition(user, "submit", comment)
+
+    def send_back(self, user, reason):
+        self._check_reviewer(user)
+        if self.status != Status.SUBMITTED:
+            raise ValidationError(_("Only a submitted item can be sent back."))
+        if not reason.strip():
+            raise ValidationError(_("Say why it is sent back, so it can be fixed."))
+        self.status = Status.RETURNED
+        self._save_transition(user, "send_back", reason)
+
+    def publish(self, user, comment="", when=None):
+        """Publish for good. `when` back-dates the publication, for loading history."""
+        self._check_reviewer(user)
+        if self.status != Status.SUBMITTED:
+            raise ValidationError(_("Only a submitted item can be published."))
+        with transaction.atomic():
+            previous = self.chain_tail()
+            self.chain_position = previous[0] + 1 if previous else 1
+            self.previous_fingerprint = previous[1] if previous else ""
+            self.fingerprint = chain_fingerprint(
+                self.previous_fingerprint, self.canonical_content()
+            )
+            self.status = Status.PUBLISHED
+            self.published_by, self.published_at = user, when or timezone.now()
+            self._save_transition(user, "publish", comment, at=self.published_at)
+
+    def validate_for_submission(self):
+        """Subclasses refuse to submit incomplete content here."""
+
+    def _check_reviewer(self, user):
+        if not user.has_perm(self.publish_permission):
+            raise PermissionDenied(_("You are not allowed to review this."))
+        if user.pk in (self.created_by_id, self.submitted_by_id):
+            raise PermissionDenied(
+                _("Four eyes: the person who entered or submitted this cannot also publish it.")
+            )
+
+    def _save_transition(self, user, action, comment, at=None):
+        from disclosures.models import ReviewEvent
+
+        with transaction.atomic():
+            self.save()
+            ReviewEvent.record(self, user, action, comment, at=at)
+
+    def chain_tail(self):
+        """(position, fingerprint) of the village's latest published link, locked."""
+        from disclosures.models import chain_members
+
+        # Lock the village row so two reviewers publishing at once cannot both take the
+        # same position (a no-op on SQLite, which serializes writes anyway).
+        list(type(self.village).objects.select_for_update().filter(pk=self.village.pk))
+        tails = [
+            model.objects.published()
+            .filter(**model.chain_filter(self.village))
+            .order_by("-chain_position")
+            .values_list("chain_position", "fingerprint")
+            .first()
+            for model in chain_members()
+        ]
+        tails = [tail for tail in tails if tail]
+        return max(tails) if tails else None
