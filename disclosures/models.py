@@ -295,6 +295,9 @@ class LedgerEntry(models.Model):
             ledger = self.ledger
         except LedgerEntry.ledger.RelatedObjectDoesNotExist:
             ledger = None
+        if ledger and not (ledger.year in range(1, 10000) and ledger.month in range(1, 13)):
+            # The month's own form reports an impossible year or month.
+            ledger = None
         if ledger and self.date and not (ledger.first_day <= self.date <= ledger.last_day):
             errors["date"] = _("The date must fall within %(period)s.") % {
                 "period": ledger.period_label
