@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -240,7 +240,9 @@ class LedgerMonth(models.Model):
         self.status = LedgerStatus.PUBLISHED
         self.published_at = timezone.now()
         self.published_by = user
-        self.save(update_fields=["status", "published_at", "published_by"])
+        with transaction.atomic():
+            self.save(update_fields=["status", "published_at", "published_by"])
+            self.village.bump_public_version()
 
 
 class LedgerEntry(models.Model):

@@ -119,7 +119,8 @@ def test_it_groups_the_published_months_by_year(client, september, earlier_month
     response = client.get(WUMIAO_URL)
 
     years = [
-        (year, [m.month for m in months]) for year, months in response.context["months_by_year"]
+        (year, [number for number, _url in months])
+        for year, months in response.context["months_by_year"]
     ]
     assert years == [(2026, [9, 8, 7]), (2025, [12])]
 
@@ -203,3 +204,25 @@ def test_it_makes_a_fixed_number_of_queries(client, django_assert_num_queries, y
 
     with django_assert_num_queries(VILLAGE_PAGE_QUERIES):
         client.get("/v/371603102203/")
+
+
+def test_it_serves_a_cached_page_with_one_query_until_the_village_publishes(
+    client, django_assert_num_queries, wumiao, september, reviewer
+):
+    client.get(WUMIAO_URL)
+    with django_assert_num_queries(1):
+        cached = client.get(WUMIAO_URL)
+    assert "2026年9月财务清单" in cached.content.decode()
+
+    october = factories.make_month(wumiao, 2026, 10, entries=2, published=False)
+    assert "2026年10月财务清单" not in client.get(WUMIAO_URL).content.decode()
+    october.publish(reviewer)
+
+    assert "2026年10月财务清单" in client.get(WUMIAO_URL).content.decode()
+
+
+def test_it_caches_each_language_separately(client, september):
+    client.get(WUMIAO_URL)
+    english = client.get(WUMIAO_URL, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="en"' in english.content.decode()
+    assert "Accept-Language" in english["Vary"]
