@@ -463,6 +463,9 @@ class LedgerEntry(models.Model):
             ledger = self.ledger
         except LedgerEntry.ledger.RelatedObjectDoesNotExist:
             ledger = None
+        if ledger and not (ledger.year in range(1, 10000) and ledger.month in range(1, 13)):
+            # The month's own form reports an impossible year or month.
+            ledger = None
         if ledger and self.date:
             if self.is_adjustment and self.date < ledger.first_day:
                 errors["date"] = _("A correction cannot be dated before the month it corrects.")

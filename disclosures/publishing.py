@@ -180,6 +180,7 @@ class Publishable(models.Model):
             self.status = Status.PUBLISHED
             self.published_by, self.published_at = user, when or timezone.now()
             self._save_transition(user, "publish", comment, at=self.published_at)
+            self.village.bump_public_version()
 
     def validate_for_submission(self):
         """Subclasses refuse to submit incomplete content here."""

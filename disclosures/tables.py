@@ -19,7 +19,8 @@ class LedgerEntryTable(tables.Table):
     number = tables.Column(
         verbose_name=_("No."), empty_values=(), orderable=False, attrs=_css_class("number")
     )
-    date = tables.DateColumn(verbose_name=_("Date"), format="m-d", attrs=_css_class("date"))
+    # A plain Column with render_date: DateColumn compiles a template for every cell.
+    date = tables.Column(verbose_name=_("Date"), attrs=_css_class("date"))
     description = tables.Column(verbose_name=_("Description"), attrs=_css_class("description"))
     amount = tables.Column(verbose_name=_("Amount (yuan)"), attrs=_css_class("amount"))
 
@@ -38,9 +39,12 @@ class LedgerEntryTable(tables.Table):
     def render_number(self, record):
         return format_html('<a href="#{}">{}</a>', record.anchor, next(self.row_numbers))
 
+    def render_date(self, value):
+        return f"{value:%m-%d}"
+
     def render_description(self, record):
         details = [
-            record.category.display_name,
+            record.category.full_name,
             _("voucher %(number)s") % {"number": record.voucher_number},
             record.get_funding_source_display(),
         ]

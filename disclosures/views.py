@@ -2,16 +2,12 @@ from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
 
+from disclosures.caching import public_village_page
 from disclosures.tables import LedgerEntryTable
-from villages.models import Village
-
-
-def _get_public_village(code):
-    return get_object_or_404(Village.objects.with_places(), code=code)
 
 
 def _month_context(month):
-    entries = list(month.entries.select_related("category"))
+    entries = list(month.original_entries().select_related("category__parent"))
     return {
         "month": month,
         "summary": month.summarize(entries),
@@ -19,29 +15,34 @@ def _month_context(month):
     }
 
 
-def village_page(request, code):
+def _month_links(village, months):
+    """[(year, [(month, url), ...]), ...] newest first, without a reverse() per link."""
+    base = village.get_absolute_url()
+    return [
+        (year, [(m.month, f"{base}finance/{m.period_slug}/") for m in group])
+        for year, group in groupby(months, lambda m: m.year)
+    ]
+
+
+@public_village_page
+def village_page(request, village):
     """What a villager sees after scanning the sign: the latest published month in full
-    and links to every earlier one. Four queries however long the history."""
-    village = _get_public_village(code)
+    and links to every earlier one. Three queries however long the history, one when the
+    page is cached."""
     months = list(
         village.ledger_months.published()
         .only("id", "village_id", "year", "month", "opening_balance", "published_at")
         .order_by("-year", "-month")
     )
-    context = {
-        "village": village,
-        "months_by_year": [
-            (year, list(group)) for year, group in groupby(months, lambda m: m.year)
-        ],
-    }
+    context = {"village": village, "months_by_year": _month_links(village, months)}
     if months:
         context.update(_month_context(months[0]))
     return render(request, "disclosures/village.html", context)
 
 
-def finance_month(request, code, period):
+@public_village_page
+def finance_month(request, village, period):
     year, month_number = period
-    village = _get_public_village(code)
     # Through the related manager, so month.village is the village already loaded.
     month = get_object_or_404(village.ledger_months.published(), year=year, month=month_number)
     neighbours = list(

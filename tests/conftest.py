@@ -5,9 +5,18 @@ wumiao's books only; the reviewer reviews wumiao; the township staff user works 
 """
 
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Public pages are cached by village id and version: ids repeat across tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

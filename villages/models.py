@@ -3,14 +3,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
 def division_code_validator(length):
     return RegexValidator(
         rf"^\d{{{length}}}$",
-        _("A statistical division code of %(length)d digits.") % {"length": length},
+        format_lazy(_("A statistical division code of {length} digits."), length=length),
     )
 
 
@@ -115,6 +116,12 @@ class Village(models.Model):
         ),
     )
     name = models.CharField(_("name"), max_length=50)
+    public_version = models.PositiveIntegerField(
+        _("public version"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up whenever the village publishes: public pages are cached by it."),
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -137,6 +144,10 @@ class Village(models.Model):
         # Written out, not reversed: this path is printed on signs and is a promise.
         # (It is served by disclosures; tests check the two agree.)
         return f"/v/{self.code}/"
+
+    def bump_public_version(self):
+        """Call when something of the village is published, to refresh its cached pages."""
+        Village.objects.filter(pk=self.pk).update(public_version=F("public_version") + 1)
 
     @property
     def public_url(self):

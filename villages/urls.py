@@ -7,4 +7,5 @@ app_name = "villages"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("v/<str:code>/qr.svg", views.qr_code, name="qr"),
+    path("language/<str:language>/", views.switch_language, name="switch_language"),
 ]

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 
 from villages.models import Township, Village
@@ -25,3 +27,20 @@ def landing(request):
 def qr_code(request, code):
     village = get_object_or_404(Village, code=code)
     return HttpResponse(qr_svg(village.public_url), content_type="image/svg+xml")
+
+
+def switch_language(request, language):
+    """A plain link, not a form: public pages carry no CSRF token, so they can be cached,
+    and the link works in any browser. Only a preference cookie is set."""
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+        )
+    return response

@@ -18,6 +18,10 @@ def count_pages(pdf):
     return sum(len(re.findall(rb"/Type\s*/Page\b", chunk)) for chunk in chunks)
 
 
+def counted(number, noun):
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 class Command(BaseCommand):
     help = (
         "Print the QR signs (一村一码) of one township's villages, of one village, or of every "
@@ -53,8 +57,7 @@ class Command(BaseCommand):
         for place, group in groupby(villages, lambda v: v.township):
             group = list(group)
             if verbosity >= 1:
-                plural = "village" if len(group) == 1 else "villages"
-                self.stdout.write(f"{place.code} {place.name}: {len(group)} {plural}")
+                self.stdout.write(f"{place.code} {place.name}: {counted(len(group), 'village')}")
             if verbosity >= 2:
                 for one in group:
                     self.stdout.write(f"  {one.code} {one.name}  {one.public_url}")
@@ -66,10 +69,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot write {path}: {error}") from error
         if verbosity >= 1:
+            signs, pages = counted(len(villages), "sign"), counted(count_pages(pdf), "page")
             seconds = time.perf_counter() - started
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"Wrote {len(villages)} signs ({count_pages(pdf)} pages) to {path} "
-                    f"in {seconds:.1f} s"
-                )
+                self.style.SUCCESS(f"Wrote {signs} ({pages}) to {path} in {seconds:.1f} s")
             )

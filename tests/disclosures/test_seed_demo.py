@@ -1,0 +1,137 @@
+"""The demo data: `manage.py seed_demo`."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Sum
+
+from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth, Status
+from villages.models import District, Township, Village
+from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
+
+DEMO_PASSWORD = "demo-2026"
+
+
+def seed():
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in [
+            District,
+            Township,
+            Village,
+            LedgerMonth,
+            LedgerEntry,
+            Category,
+            get_user_model(),
+        ]
+    }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Five demo users per run: the production hasher would take seconds each time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded(db):
+    seed()
+
+
+def test_it_is_idempotent(db):
+    seed()
+    first = counts()
+    balances = {month.pk: month.summarize().closing for month in LedgerMonth.objects.all()}
+
+    seed()
+
+    assert counts() == first
+    assert {month.pk: month.summarize().closing for month in LedgerMonth.objects.all()} == (
+        balances
+    )
+
+
+def test_it_creates_the_places_of_the_seed(seeded):
+    assert Township.objects.count() >= 2
+    assert Village.objects.count() >= 6
+    liguo = Township.objects.get(code="371603201")
+    assert liguo.name == "利国乡"
+    assert liguo.district.code == "371603"
+    huangsheng = Township.objects.get(code="371603102")
+    assert huangsheng.name == "黄升镇"
+    assert Village.objects.get(code="371603201201", township=liguo).name == "五庙村"
+    assert Village.objects.get(code="371603102203", township=huangsheng).name == "闫家村"
+
+
+def test_it_gives_every_village_a_published_year_and_a_draft(seeded):
+    for village in Village.objects.all():
+        months = village.ledger_months.order_by("year", "month")
+        statuses = [month.status for month in months]
+        assert statuses == [Status.PUBLISHED] * 12 + [Status.DRAFT], village
+        # Consecutive months, the draft last.
+        periods = [month.year * 12 + month.month for month in months]
+        assert periods == list(range(periods[0], periods[0] + 13))
+        assert all(month.entries.exists() for month in months)
+
+
+def test_each_month_opens_with_the_closing_balance_of_the_one_before(seeded):
+    for month in LedgerMonth.objects.all():
+        previous = month.previous_closing_balance()
+        if previous is not None:
+            assert month.opening_balance == previous, month
+
+
+def test_wumiao_takes_in_over_300000_yuan_a_year(seeded):
+    income = LedgerEntry.objects.filter(
+        ledger__village__code="371603201201",
+        ledger__status=Status.PUBLISHED,
+        kind=Kind.INCOME,
+    ).aggregate(total=Sum("amount"))["total"]
+
+    assert income > Decimal("300000")
+
+
+def test_yanjia_has_the_6500_yuan_expense_of_the_seed(seeded):
+    entry = LedgerEntry.objects.get(
+        ledger__village__code="371603102203", kind=Kind.EXPENSE, amount=Decimal("6500.00")
+    )
+
+    assert entry.ledger.is_published
+    assert entry.description == "村内环境整治费用"
+
+
+def test_its_entries_are_valid(seeded):
+    for entry in LedgerEntry.objects.select_related("ledger", "category"):
+        entry.full_clean()
+
+
+@pytest.mark.parametrize(
+    "username, role",
+    [("admin", None), ("kuaiji", ACCOUNTANT), ("shenhe", REVIEWER), ("xiangzhen", TOWNSHIP_STAFF)],
+)
+def test_one_user_per_role_can_log_in(client, seeded, username, role):
+    user = get_user_model().objects.get(username=username)
+    if role:
+        assert user.groups.filter(name=role).exists()
+    else:
+        assert user.is_superuser
+
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/disclosures/ledgermonth/").status_code == 200
+
+
+def test_the_demo_accountant_sees_only_assigned_villages(client, seeded):
+    client.login(username="kuaiji", password=DEMO_PASSWORD)
+
+    response = client.get("/admin/disclosures/ledgermonth/", {"all": ""})
+
+    villages = {month.village.code for month in response.context["cl"].queryset}
+    assert villages == {"371603201201", "371603201202", "371603201203"}
