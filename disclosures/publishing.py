@@ -217,3 +217,27 @@ class Publishable(models.Model):
         ]
         tails = [tail for tail in tails if tail]
         return max(tails) if tails else None
+
+
+def verify_chain(links):
+    """Check one village's published links, given in chain order.
+
+    Yields (link, problem) for every link whose stored content no longer matches its
+    fingerprint, or that does not follow the link before it."""
+    previous = ""
+    for expected_position, link in enumerate(links, start=1):
+        if link.chain_position != expected_position:
+            yield (
+                link,
+                _("is at position %(actual)s of the chain, expected %(expected)s")
+                % {
+                    "actual": link.chain_position,
+                    "expected": expected_position,
+                },
+            )
+        if link.previous_fingerprint != previous:
+            yield link, _("does not follow the fingerprint of the item published before it")
+        recomputed = chain_fingerprint(link.previous_fingerprint, link.canonical_content())
+        if recomputed != link.fingerprint:
+            yield link, _("content no longer matches its fingerprint")
+        previous = link.fingerprint
