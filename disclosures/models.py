@@ -167,6 +167,7 @@ def entries_content(entries):
             "funding_source": entry.funding_source,
             "handled_by": entry.handled_by,
             "approved_by": entry.approved_by,
+            "major_matter": entry.major_matter.title if entry.major_matter_id else "",
             "photos": sorted(photo.sha256 for photo in entry.photos.all()),
         }
         for entry in sorted(entries, key=lambda e: (e.date, e.voucher_number, e.pk))
@@ -333,7 +334,7 @@ class LedgerCorrection(Publishable):
 
 def chain_members():
     """Every kind of disclosure that links into a village's fingerprint chain."""
-    return [LedgerMonth, LedgerCorrection]
+    return [LedgerMonth, LedgerCorrection, Disclosure, MatterStep]
 
 
 class LedgerEntryQuerySet(models.QuerySet):
@@ -392,6 +393,15 @@ class LedgerEntry(models.Model):
         default=FundingSource.OWN_FUNDS,
     )
     handled_by = models.CharField(_("handled by"), max_length=50, blank=True)
+    major_matter = models.ForeignKey(
+        "disclosures.MajorMatter",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("major matter"),
+        help_text=_("The major matter this expense pays for, if any."),
+    )
     approved_by = models.CharField(
         _("approved by"),
         max_length=50,
@@ -578,3 +588,28 @@ class ReviewEvent(models.Model):
         return cls.objects.filter(
             content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
         ).select_related("user")
+
+
+# The other kinds of disclosure live in their own modules; importing them here registers
+# them with the app.
+from disclosures.affairs import (  # noqa: E402
+    Attachment,
+    CatalogItem,
+    Cadre,
+    Disclosure,
+    LivelihoodRow,
+)
+from disclosures.matters import MajorMatter, MatterStep  # noqa: E402
+from disclosures.powers import PowerItem, PowerStep  # noqa: E402
+
+__all__ += [
+    "Attachment",
+    "Cadre",
+    "CatalogItem",
+    "Disclosure",
+    "LivelihoodRow",
+    "MajorMatter",
+    "MatterStep",
+    "PowerItem",
+    "PowerStep",
+]

@@ -65,6 +65,16 @@ class Township(models.Model):
         default=Decimal("1000.00"),
         help_text=_("Expenses of this amount or more must name who approved them."),
     )
+    major_matter_threshold = models.DecimalField(
+        _("major matter threshold (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("50000.00"),
+        help_text=_(
+            "Published expenses of this amount or more that are not linked to a resolved "
+            "major matter are flagged on the village's page."
+        ),
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
