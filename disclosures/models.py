@@ -594,8 +594,8 @@ class ReviewEvent(models.Model):
 # them with the app.
 from disclosures.affairs import (  # noqa: E402
     Attachment,
-    CatalogItem,
     Cadre,
+    CatalogItem,
     Disclosure,
     LivelihoodRow,
 )
