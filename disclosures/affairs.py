@@ -293,10 +293,6 @@ class Attachment(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def owner(self):
-        return self.disclosure or self.step
-
     def save(self, *args, **kwargs):
         if self.owner.is_published:
             raise PublishedRecordError(_("Attachments of published items are permanent."))
@@ -306,6 +302,10 @@ class Attachment(models.Model):
         if self.owner.is_published:
             raise PublishedRecordError(_("Attachments of published items are permanent."))
         return super().delete(*args, **kwargs)
+
+    @property
+    def owner(self):
+        return self.disclosure or self.step
 
 
 def mask_id_number(value):

@@ -52,9 +52,6 @@ class MajorMatter(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("disclosures:matter", kwargs={"code": self.village.code, "pk": self.pk})
-
     def save(self, *args, **kwargs):
         if self.pk and self.steps.published().exists():
             raise PublishedRecordError(
@@ -66,6 +63,9 @@ class MajorMatter(models.Model):
         if self.steps.published().exists():
             raise PublishedRecordError(_("A matter with published steps is permanent."))
         return super().delete(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("disclosures:matter", kwargs={"code": self.village.code, "pk": self.pk})
 
     def canonical_content(self):
         return {
