@@ -59,13 +59,13 @@ class MajorMatter(models.Model):
             )
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("disclosures:matter", kwargs={"code": self.village.code, "pk": self.pk})
+
     def delete(self, *args, **kwargs):
         if self.steps.published().exists():
             raise PublishedRecordError(_("A matter with published steps is permanent."))
         return super().delete(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("disclosures:matter", kwargs={"code": self.village.code, "pk": self.pk})
 
     def canonical_content(self):
         return {
