@@ -15,6 +15,7 @@ from disclosures.models import (
     LedgerCorrection,
     LedgerEntry,
     LedgerMonth,
+    MajorMatter,
     ReviewEvent,
     Status,
 )
@@ -165,13 +166,25 @@ class EntryInlineMixin:
         "funding_source",
         "handled_by",
         "approved_by",
+        "major_matter",
     ]
+    parent_village_id = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The matters offered are the village's of the month (or the corrected month).
+        self.parent_village_id = obj.village.pk if obj else None
+        return super().get_formset(request, obj, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "category":
             kwargs["queryset"] = Category.objects.usable_by(
                 Township.objects.for_user(request.user)
             ).select_related("parent")
+        if db_field.name == "major_matter":
+            matters = MajorMatter.objects.for_user(request.user)
+            if self.parent_village_id:
+                matters = matters.filter(village_id=self.parent_village_id)
+            kwargs["queryset"] = matters
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -381,3 +394,11 @@ class LedgerCorrectionAdmin(ReviewAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("village"))
     def village(self, correction):
         return correction.ledger.village
+
+
+# Admins in their own modules register themselves when imported.
+from disclosures import (  # noqa: E402
+    admin_affairs,  # noqa: F401  (affairs catalog, disclosures, cadres)
+    admin_matters,  # noqa: F401  (major matters and their steps)
+    admin_powers,  # noqa: F401  (small and micro power lists)
+)

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from disclosures.publishing import Publishable, PublishableQuerySet, PublishedRecordError
@@ -55,6 +57,21 @@ def period_start_of(day, frequency):
     if frequency == Frequency.YEARLY:
         return datetime.date(day.year, 1, 1)
     return day
+
+
+QUARTERS = [_("Q1"), _("Q2"), _("Q3"), _("Q4")]
+
+
+def period_label(frequency, period_start):
+    """2026年第三季度, 2026年8月, 2026年; an event's day for items disclosed when they happen."""
+    if frequency == Frequency.MONTHLY:
+        return _("%(year)d-%(month)02d") % {"year": period_start.year, "month": period_start.month}
+    if frequency == Frequency.QUARTERLY:
+        quarter = QUARTERS[(period_start.month - 1) // 3]
+        return _("%(year)d %(quarter)s") % {"year": period_start.year, "quarter": quarter}
+    if frequency == Frequency.YEARLY:
+        return _("Year %(year)d") % {"year": period_start.year}
+    return date_format(period_start, "DATE_FORMAT")
 
 
 class CatalogItemQuerySet(models.QuerySet):
@@ -215,8 +232,14 @@ class Disclosure(Publishable):
         return self.item.deadline_for(self.period_start)
 
     @property
+    def period_label(self):
+        return period_label(self.item.frequency, self.period_start)
+
+    @property
     def is_on_time(self):
-        return bool(self.published_at) and self.published_at.date() <= self.deadline
+        # The local (Beijing) day of publication, not the UTC one.
+        published = self.published_at and timezone.localdate(self.published_at)
+        return bool(published) and published <= self.deadline
 
     def clean(self):
         if (

@@ -6,8 +6,12 @@ The rules of the Organic Law of Villagers' Committees on quorum and majority are
 when a step is entered, and stated on the form.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +25,61 @@ class MajorMatterQuerySet(models.QuerySet):
 
     def public(self):
         """Matters with at least one published step: before that they are internal."""
-        return self.filter(steps__status=Status.PUBLISHED).distinct()
+        published_steps = MatterStep.objects.published().filter(matter=models.OuterRef("pk"))
+        return self.filter(models.Exists(published_steps))
+
+    def with_progress(self):
+        """Annotate `spent` (the published expenses linked to each matter, from published
+        months and published corrections) and `steps_published` (how many of its six
+        steps are published: they are published in order, so also the current step)."""
+        from disclosures.models import MONEY, Kind, LedgerEntry
+
+        spent = (
+            LedgerEntry.objects.published_parent()
+            .filter(
+                major_matter=models.OuterRef("pk"),
+                ledger__village=models.OuterRef("village"),
+                kind=Kind.EXPENSE,
+            )
+            .order_by()
+            .values("major_matter")
+            .annotate(total=models.Sum("amount"))
+            .values("total")
+        )
+        published = (
+            MatterStep.objects.published()
+            .filter(matter=models.OuterRef("pk"))
+            .order_by()
+            .values("matter")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        money = models.DecimalField(**MONEY)
+        return self.annotate(
+            spent=Coalesce(models.Subquery(spent, output_field=money), Value(Decimal("0"))),
+            steps_published=Coalesce(models.Subquery(published), Value(0)),
+        )
+
+    def _fixed(self):
+        from disclosures.models import LedgerEntry
+
+        published_entries = LedgerEntry.objects.published_parent().filter(
+            major_matter=models.OuterRef("pk")
+        )
+        return self.filter(
+            models.Exists(MatterStep.objects.published().filter(matter=models.OuterRef("pk")))
+            | models.Exists(published_entries)
+        )
+
+    def update(self, **kwargs):
+        if self._fixed().exists():
+            raise PublishedRecordError(_("Published records cannot be changed."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._fixed().exists():
+            raise PublishedRecordError(_("Published records cannot be deleted."))
+        return super().delete()
 
 
 class MajorMatter(models.Model):
@@ -53,9 +111,12 @@ class MajorMatter(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.pk and self.steps.published().exists():
+        if self.pk and self.is_fixed():
             raise PublishedRecordError(
-                _("The matter has published steps: its title, purpose and budget are fixed.")
+                _(
+                    "The matter is part of published steps or finance lists: its title, "
+                    "purpose and budget are fixed."
+                )
             )
         super().save(*args, **kwargs)
 
@@ -63,9 +124,14 @@ class MajorMatter(models.Model):
         return reverse("disclosures:matter", kwargs={"code": self.village.code, "pk": self.pk})
 
     def delete(self, *args, **kwargs):
-        if self.steps.published().exists():
+        if self.is_fixed():
             raise PublishedRecordError(_("A matter with published steps is permanent."))
         return super().delete(*args, **kwargs)
+
+    def is_fixed(self):
+        """Published steps hold the title, purpose and budget in their fingerprints, and
+        published finance lists hold the title of the matter an entry pays for."""
+        return MajorMatter.objects.filter(pk=self.pk)._fixed().exists()
 
     def canonical_content(self):
         return {
@@ -145,6 +211,63 @@ def majority_problem(present, votes_for):
     return None
 
 
+def party_majority_problem(total, votes_for):
+    """A party members' meeting decides by more than half of all its voting members, not
+    only of those present (Regulations on the Work of Party Branches, art. 11)."""
+    if votes_for * 2 <= total:
+        return _(
+            "A party members' meeting decides by more than half of all its voting members "
+            "(Regulations on the Work of Party Branches, art. 11): %(for)d of %(total)d "
+            "voted for."
+        ) % {"for": votes_for, "total": total}
+    return None
+
+
+# The rule each meeting follows, as stated on the step's form.
+BODY_RULES = {
+    Body.PARTY_BRANCH: _(
+        "A meeting of the party branch committee: record how many of its members attended."
+    ),
+    Body.TWO_COMMITTEES: _(
+        "A joint meeting of the party branch committee and the villagers' committee: record "
+        "how many of their members attended."
+    ),
+    Body.PARTY_MEMBERS: _(
+        "A party members' meeting needs more than half of its voting members present, and a "
+        "decision needs the votes of more than half of all voting members (Regulations on "
+        "the Work of Party Branches, art. 11)."
+    ),
+    Body.REPRESENTATIVES: _(
+        "A villager representatives' meeting needs at least two thirds of its members "
+        "present, and its decisions need more than half of those present (Organic Law of "
+        "Villagers' Committees, art. 26)."
+    ),
+    Body.VILLAGERS_ADULTS: _(
+        "A villagers' meeting needs more than half of the villagers aged 18 or over present, "
+        "and its decisions need more than half of those present (Organic Law of Villagers' "
+        "Committees, art. 22)."
+    ),
+    Body.VILLAGERS_HOUSEHOLDS: _(
+        "A villagers' meeting may instead be counted in households: at least two thirds of "
+        "the households represented, and its decisions need more than half of those present "
+        "(Organic Law of Villagers' Committees, art. 22)."
+    ),
+}
+DISCLOSURE_RULE = _(
+    "A disclosure, not a meeting: leave the meeting fields empty and say in the record "
+    "where and for how long it was posted."
+)
+
+
+def step_rules(step=None):
+    """The rules that apply to a step (all of them when the step is not known yet)."""
+    if step is None:
+        return list(BODY_RULES.values())
+    if step not in STEP_BODIES:
+        return [DISCLOSURE_RULE]
+    return [BODY_RULES[body] for body in STEP_BODIES[step]]
+
+
 class MatterStepQuerySet(PublishableQuerySet):
     def for_user(self, user):
         return self.filter(matter__village__in=Village.objects.for_user(user))
@@ -220,6 +343,13 @@ class MatterStep(Publishable):
             }
         elif recorded and self.date and self.date < recorded[self.step - 1].date:
             errors["date"] = _("This step cannot be dated before the step before it.")
+        following = (
+            MatterStep.objects.filter(matter_id=self.matter_id, step=self.step + 1)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if following and self.date and self.date > following.date and "date" not in errors:
+            errors["date"] = _("This step cannot be dated after the step after it.")
         if self.step in STEP_BODIES:
             errors.update(self._meeting_errors())
         if errors:
@@ -240,16 +370,20 @@ class MatterStep(Publishable):
         problem = quorum_problem(self.body, self.members_total, self.present)
         if problem:
             errors["present"] = problem
-        if self.step in VOTING_STEPS:
-            votes = [self.votes_for, self.votes_against, self.abstaining]
-            if None in votes:
-                errors["votes_for"] = _("Record the votes: for, against and abstaining.")
-            elif sum(votes) > self.present:
-                errors["votes_for"] = _("More votes than people present.")
+        votes = [self.votes_for, self.votes_against, self.abstaining]
+        if self.step not in VOTING_STEPS and votes == [None, None, None]:
+            return errors  # the branch and the two committees need not record a vote
+        if None in votes:
+            errors["votes_for"] = _("Record the votes: for, against and abstaining.")
+        elif sum(votes) > self.present:
+            errors["votes_for"] = _("More votes than people present.")
+        elif self.step in VOTING_STEPS:
+            if self.body == Body.PARTY_MEMBERS:
+                problem = party_majority_problem(self.members_total, self.votes_for)
             else:
                 problem = majority_problem(self.present, self.votes_for)
-                if problem:
-                    errors["votes_for"] = problem
+            if problem:
+                errors["votes_for"] = problem
         return errors
 
     def canonical_content(self):
@@ -267,10 +401,64 @@ class MatterStep(Publishable):
             "attachments": sorted(a.sha256 for a in self.attachments.all()),
         }
 
+    @property
+    def is_meeting(self):
+        return self.step in STEP_BODIES
+
     def validate_for_submission(self):
+        """Steps may wait for review together, but each after the one before it."""
         self.full_clean()
+        earlier_not_submitted = self.matter.steps.filter(
+            step__lt=self.step, status__in=[Status.DRAFT, Status.RETURNED]
+        )
+        if earlier_not_submitted.exists():
+            raise ValidationError(_("Submit the earlier steps first."))
+
+    def publish(self, user, comment="", when=None):
         earlier_unpublished = self.matter.steps.filter(step__lt=self.step).exclude(
             status=Status.PUBLISHED
         )
         if earlier_unpublished.exists():
             raise ValidationError(_("Publish the earlier steps first."))
+        super().publish(user, comment, when)
+
+
+def resolved_matter_ids(entries):
+    """Ids of the matters, among those the entries are linked to, whose resolution step
+    is published. Entries annotated by `with_matter_resolution` cost no query."""
+    entries = list(entries)
+    if all(hasattr(entry, "matter_resolved") for entry in entries):
+        return {entry.major_matter_id for entry in entries if entry.matter_resolved}
+    ids = {entry.major_matter_id for entry in entries if entry.major_matter_id}
+    if not ids:
+        return set()
+    return set(
+        MatterStep.objects.published()
+        .filter(step=Step.RESOLUTION, matter_id__in=ids)
+        .values_list("matter_id", flat=True)
+    )
+
+
+def with_matter_resolution(entries):
+    """Annotate a LedgerEntry queryset with `matter_resolved`: is the matter it pays for
+    resolved (its resolution step published)? A subquery, so no extra query."""
+    resolutions = MatterStep.objects.published().filter(
+        step=Step.RESOLUTION, matter_id=models.OuterRef("major_matter_id")
+    )
+    return entries.annotate(matter_resolved=models.Exists(resolutions))
+
+
+def unlinked_large_expenses(entries, township, resolved_matter_ids):
+    """The expenses among `entries` (published ones: the caller's to ensure) at or above
+    the township's major-matter threshold that are not linked to a matter whose
+    resolution is published: spending that lacks a public decision record."""
+    from disclosures.models import Kind  # models imports this module
+
+    threshold = township.major_matter_threshold
+    return [
+        entry
+        for entry in entries
+        if entry.kind == Kind.EXPENSE
+        and entry.amount >= threshold
+        and entry.major_matter_id not in resolved_matter_ids
+    ]

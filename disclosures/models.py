@@ -263,7 +263,7 @@ class LedgerMonth(Publishable):
         return previous.summarize().closing if previous else None
 
     def canonical_content(self):
-        entries = self.original_entries().select_related("category__parent")
+        entries = self.original_entries().select_related("category__parent", "major_matter")
         return {
             "type": "ledger_month",
             "village": self.village.code,
@@ -318,7 +318,9 @@ class LedgerCorrection(Publishable):
             raise ValidationError({"reason": _("A correction must give its reason.")})
 
     def canonical_content(self):
-        entries = self.entries.select_related("category__parent").prefetch_related("photos")
+        entries = self.entries.select_related("category__parent", "major_matter").prefetch_related(
+            "photos"
+        )
         return {
             "type": "ledger_correction",
             "village": self.ledger.village.code,
@@ -489,6 +491,8 @@ class LedgerEntry(models.Model):
             errors["category"] = _("This category is not used in the accounts of %(year)d.") % {
                 "year": ledger.year
             }
+        if ledger and self.major_matter_id and self.major_matter.village_id != ledger.village_id:
+            errors["major_matter"] = _("This major matter belongs to another village.")
         if self.amount is not None and self.amount <= 0 and not self.is_adjustment:
             errors["amount"] = _("The amount must be more than zero.")
         threshold = ledger.village.township.large_expense_threshold if ledger else None

@@ -8,7 +8,9 @@ every village inherits it and may add local items.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import District, Township, Village
@@ -95,6 +97,14 @@ class PowerItem(models.Model):
                 ),
                 name="power_item_has_one_owner",
             ),
+            # One number per list and owner: the loader and people cite items by it.
+            # (Rows owned elsewhere have NULL here and never collide.)
+            *(
+                models.UniqueConstraint(
+                    fields=[owner, "kind", "number"], name=f"power_item_number_per_{owner}"
+                )
+                for owner in ("district", "township", "village")
+            ),
         ]
 
     def __str__(self):
@@ -105,6 +115,19 @@ class PowerItem(models.Model):
         if self.village_id:
             return _("village")
         return _("township") if self.township_id else _("district")
+
+    def villages(self):
+        """Every village the item applies to."""
+        if self.village_id:
+            return Village.objects.filter(pk=self.village_id)
+        if self.township_id:
+            return Village.objects.filter(township_id=self.township_id)
+        return Village.objects.filter(township__district_id=self.district_id)
+
+    def refresh_public_pages(self):
+        """The lists are public as soon as they are saved (there is no review step), so
+        a change bumps the public version of every village it applies to: one UPDATE."""
+        self.villages().update(public_version=F("public_version") + 1)
 
     def clean(self):
         owners = [self.district_id, self.township_id, self.village_id]
@@ -137,3 +160,17 @@ class PowerStep(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.actor}: {self.action}"
+
+
+@receiver([post_save, post_delete], sender=PowerItem)
+def item_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance.refresh_public_pages()
+
+
+@receiver([post_save, post_delete], sender=PowerStep)
+def step_changed(sender, instance, raw=False, **kwargs):
+    # Deleting an item deletes its steps first; the item's own signal covers that case.
+    item = PowerItem.objects.filter(pk=instance.item_id).first()
+    if item is not None and not raw:
+        item.refresh_public_pages()

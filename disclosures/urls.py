@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from disclosures import views
+from disclosures import views, views_affairs, views_matters, views_powers
 
 
 class PeriodConverter:
@@ -36,5 +36,39 @@ urlpatterns = [
     path("v/<village_code:code>/", views.village_page, name="village"),
     path(
         "v/<village_code:code>/finance/<period:period>/", views.finance_month, name="finance_month"
+    ),
+    # The affairs catalog: a module's page, one disclosure, its files and its list as CSV.
+    path("v/<village_code:code>/m/<slug:module>/", views_affairs.module_page, name="module"),
+    path("v/<village_code:code>/d/<int:pk>/", views_affairs.disclosure_page, name="disclosure"),
+    path(
+        "v/<village_code:code>/d/<int:pk>.csv",
+        views_affairs.disclosure_csv,
+        name="disclosure_csv",
+    ),
+    path(
+        "v/<village_code:code>/attachments/<slug:token>",
+        views_affairs.attachment,
+        name="attachment",
+    ),
+    path(
+        "v/<village_code:code>/attachments/<slug:token>/thumbnail",
+        views_affairs.attachment,
+        {"thumbnail": True},
+        name="attachment_thumbnail",
+    ),
+    path(
+        "v/<village_code:code>/cadres/<int:pk>/photo",
+        views_affairs.cadre_photo,
+        name="cadre_photo",
+    ),
+    path("v/<village_code:code>/matters/", views_matters.matters, name="matters"),
+    path("v/<village_code:code>/matters/<int:pk>/", views_matters.matter, name="matter"),
+    # The small and micro power lists, one positive item's flowchart, the printed booklet.
+    path("v/<village_code:code>/powers/", views_powers.power_list, name="powers"),
+    path("v/<village_code:code>/powers/<int:pk>/", views_powers.power_item, name="power_item"),
+    path(
+        "v/<village_code:code>/powers/booklet.pdf",
+        views_powers.power_booklet,
+        name="power_booklet",
     ),
 ]

@@ -259,3 +259,58 @@ def test_measuring_works_with_page_scripts_disabled():
         )
         assert page.evaluate("typeof window.pageScriptRan") == "undefined"
         assert page.evaluate("document.documentElement.scrollWidth") > PHONE_WIDTH
+
+
+FITS = """() => {
+    const width = window.innerWidth;
+    const wide = [...document.body.querySelectorAll("*")]
+        .filter((el) => { const box = el.getBoundingClientRect();
+                          return box.width && (box.right > width + 0.5 || box.left < -0.5); })
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+    const boxes = [...document.querySelectorAll("ol.flow .flow-box")]
+        .map((el) => el.getBoundingClientRect());
+    return {
+        innerWidth: width,
+        scrollWidth: document.documentElement.scrollWidth,
+        wide: wide.slice(0, 10),
+        stacked: boxes.every((box, i) => i === 0 || box.top > boxes[i - 1].bottom),
+        boxes: boxes.length,
+        actorWeight: boxes.length
+            ? getComputedStyle(document.querySelector(".flow-actor")).fontWeight : null,
+    };
+}"""
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_power_item_flowchart_fits_a_phone_without_javascript(live_server, wumiao):
+    from disclosures.power_demo import create_demo_power_lists
+    from disclosures.powers import PowerItem
+
+    create_demo_power_lists()
+    leasing = PowerItem.objects.get(district__code="371603", kind="positive", number=15)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    with phone_page(LANGUAGES["zh"][0]) as page:
+        response = page.goto(f"{live_server.url}/v/{VILLAGE_CODE}/powers/{leasing.pk}/")
+        assert response is not None and response.status == 200
+        assert page.locator("main h1").inner_text() == "15. 村集体资产租赁"
+        metrics = page.evaluate(FITS)
+        assert metrics["innerWidth"] == PHONE_WIDTH
+        assert metrics["scrollWidth"] <= PHONE_WIDTH, metrics
+        assert metrics["wide"] == [], metrics
+        assert metrics["boxes"] == 6 and metrics["stacked"], metrics
+        assert int(metrics["actorWeight"]) >= 700, metrics
+        page.screenshot(
+            path=ARTIFACTS / f"power-item-{PHONE_WIDTH}x{PHONE_HEIGHT}.png", full_page=True
+        )
+
+        # Back to both lists, by a plain link.
+        page.locator("nav.crumbs a").click()
+        page.wait_for_url(f"**/v/{VILLAGE_CODE}/powers/")
+        assert page.locator("ol.powers > li").count() == 70
+        metrics = page.evaluate(FITS)
+        assert metrics["scrollWidth"] <= PHONE_WIDTH, metrics
+        assert metrics["wide"] == [], metrics
+        page.screenshot(
+            path=ARTIFACTS / f"power-list-{PHONE_WIDTH}x{PHONE_HEIGHT}.png", full_page=True
+        )

@@ -14,7 +14,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from disclosures.matters import Body, MajorMatter, MatterStep
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
+from disclosures.power_demo import create_demo_power_lists
 from villages.models import District, Township, Village
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
 
@@ -88,7 +90,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             villages = self.create_places()
             self.create_users()
+            for village in villages:
+                # Before the ledgers, so the months can name the matter they pay for.
+                create_major_matters(village)
             months = sum(self.create_ledgers(village) for village in villages)
+            create_demo_power_lists()
         if options["verbosity"] >= 1:
             self.print_guide(villages[0])
         self.stdout.write(f"Demo data ready: {len(villages)} villages, {months} new ledger months.")
@@ -158,6 +164,7 @@ class Command(BaseCommand):
                 created_by=accountant,
             )
             entries = _entries_for(village, ledger, rng, categories)
+            _link_major_matters(village, entries)
             LedgerEntry.objects.bulk_create(entries)
             if (year, month) != (today.year, today.month):
                 # Through the real workflow, so the demo has review steps and fingerprints.
@@ -204,6 +211,12 @@ def _special_rows(village, ledger):
         rows.append(("income", "补助收入", "村级组织运转经费补助", 30000, 30000, "subsidy", 1))
     if village.code == "371603102203" and ledger.month == 7:
         rows.append(("expense", "公益支出", "村内环境整治费用", 6500, 6500, "own", 1))
+    if village.code == "371603201201":
+        today = timezone.localdate()
+        offset = (ledger.year * 12 + ledger.month) - (today.year * 12 + today.month)
+        if offset in ROAD_MONEY:
+            kind, category, text, amount, source = ROAD_MONEY[offset]
+            rows.append((kind, category, text, amount, amount, source, 1))
     return rows
 
 
@@ -216,3 +229,190 @@ def _publication_time(year, month):
     """Most villages publish in the first days of the next month."""
     year, month = _add_months(year, month, 1)
     return timezone.make_aware(datetime.datetime(year, month, 5, 10, 0))
+
+
+# Major matters of 五庙村, decided by the four discussions, two disclosures (四议两公开):
+# a road built and paid for, and a square whose resolution is still to come. Dates are
+# (months before this month, day of month).
+ROAD = "村内主干道硬化工程"
+# The road's money in the village's ledgers: months before this month -> line.
+ROAD_MONEY = {
+    -9: ("expense", "公益支出", "主干道硬化工程首期工程款", 90000, "own"),
+    -8: ("income", "补助收入", "一事一议财政奖补资金（主干道硬化）", 100000, "subsidy"),
+    -6: ("expense", "公益支出", "主干道硬化工程进度款", 60000, "own"),
+    -3: ("expense", "公益支出", "主干道硬化工程尾款（留质保金）", 26800, "own"),
+}
+MAJOR_MATTERS = {
+    "371603201201": [
+        {
+            "title": ROAD,
+            "budget": "180000.00",
+            "purpose": (
+                "村内南北主干道约1.2公里仍是土路，雨天泥泞，群众出行和农产品运输困难。"
+                "拟硬化为宽5米、厚18厘米的水泥混凝土路面，两侧配套边沟。资金来源："
+                "村集体自有资金和一事一议财政奖补资金。"
+            ),
+            # (months back, day, meeting body, meeting, members, present, votes, record)
+            "steps": [
+                (
+                    -11,
+                    6,
+                    Body.PARTY_BRANCH,
+                    "党支部委员会会议（村委会议室）",
+                    5,
+                    5,
+                    None,
+                    "党支部根据群众意见和道路现状，提议对南北主干道进行水泥硬化，"
+                    "预算18万元，并听取了村务监督委员会的意见。",
+                ),
+                (
+                    -11,
+                    13,
+                    Body.TWO_COMMITTEES,
+                    "村两委联席会议（村委会议室）",
+                    9,
+                    9,
+                    None,
+                    "两委成员逐项商议工程标准、预算和资金来源，形成初步方案："
+                    "按宽5米、厚18厘米标准实施，施工单位公开比选产生。",
+                ),
+                (
+                    -11,
+                    20,
+                    Body.PARTY_MEMBERS,
+                    "党员大会（村党群服务中心）",
+                    32,
+                    27,
+                    (25, 1, 1),
+                    "党员大会审议初步方案，表决通过，并建议施工期间做好排水、"
+                    "由村务监督委员会全程监督。",
+                ),
+                (
+                    -10,
+                    4,
+                    Body.REPRESENTATIVES,
+                    "村民代表会议（村党群服务中心）",
+                    35,
+                    29,
+                    (26, 2, 1),
+                    "村民代表会议表决通过《村内主干道硬化工程实施方案》：预算18万元，"
+                    "公开比选施工单位，工程款按进度支付，留5%质保金。",
+                ),
+                (
+                    -10,
+                    6,
+                    None,
+                    "",
+                    None,
+                    None,
+                    None,
+                    "决议和实施方案在村务公开栏和本平台公示7天，公示期间未收到异议。",
+                ),
+                (
+                    -1,
+                    20,
+                    None,
+                    "",
+                    None,
+                    None,
+                    None,
+                    "工程已完工，经乡里组织验收合格。实际支出176,800元（首期工程款90,000元、"
+                    "进度款60,000元、尾款26,800元），低于预算3,200元；"
+                    "另获一事一议财政奖补资金100,000元。",
+                ),
+            ],
+        },
+        {
+            "title": "村文化广场建设",
+            "budget": "86000.00",
+            "purpose": (
+                "在村委会东侧闲置集体建设用地（约1,200平方米）建设文化广场，"
+                "铺装地面，安装健身器材和照明，方便群众开展文体活动。"
+            ),
+            "steps": [
+                (
+                    -2,
+                    9,
+                    Body.PARTY_BRANCH,
+                    "党支部委员会会议（村委会议室）",
+                    5,
+                    5,
+                    None,
+                    "党支部提议利用村委会东侧闲置集体建设用地建设文化广场，预算8.6万元。",
+                ),
+                (
+                    -2,
+                    16,
+                    Body.TWO_COMMITTEES,
+                    "村两委联席会议（村委会议室）",
+                    9,
+                    8,
+                    None,
+                    "两委商议选址、建设内容和预算，同意提交党员大会审议。",
+                ),
+                (
+                    -1,
+                    11,
+                    Body.PARTY_MEMBERS,
+                    "党员大会（村党群服务中心）",
+                    32,
+                    26,
+                    (23, 2, 1),
+                    "党员大会审议建设方案，表决通过，提请村民代表会议决议。",
+                ),
+            ],
+        },
+    ],
+}
+
+
+def create_major_matters(village):
+    """The village's demo matters with their published steps; nothing if they exist."""
+    User = get_user_model()
+    accountant = User.objects.filter(groups__name=ACCOUNTANT, villages=village).first()
+    reviewer = User.objects.filter(groups__name=REVIEWER, villages=village).first()
+    today = timezone.localdate()
+    for spec in MAJOR_MATTERS.get(village.code, []):
+        matter, created = MajorMatter.objects.get_or_create(
+            village=village,
+            title=spec["title"],
+            defaults={"purpose": spec["purpose"], "budget": Decimal(spec["budget"])},
+        )
+        if not created:
+            continue
+        for number, row in enumerate(spec["steps"], start=1):
+            back, day, body, meeting, members, present, votes, record = row
+            year, month = _add_months(today.year, today.month, back)
+            date = datetime.date(year, month, day)
+            votes_for, against, abstaining = votes or (None, None, None)
+            step = MatterStep(
+                matter=matter,
+                step=number,
+                date=date,
+                body=body or "",
+                meeting=meeting,
+                members_total=members,
+                present=present,
+                votes_for=votes_for,
+                votes_against=against,
+                abstaining=abstaining,
+                record=record,
+                created_by=accountant,
+            )
+            step.full_clean()
+            step.save()
+            step.submit(accountant)
+            published = datetime.datetime.combine(date + datetime.timedelta(days=1), _TEN)
+            step.publish(reviewer, when=timezone.make_aware(published))
+
+
+_TEN = datetime.time(10, 0)
+
+
+def _link_major_matters(village, entries):
+    """The road's lines in 五庙村's ledgers name the road."""
+    descriptions = {line[2] for line in ROAD_MONEY.values()}
+    road = MajorMatter.objects.filter(village=village, title=ROAD).first()
+    for entry in entries:
+        if road and entry.description in descriptions:
+            entry.major_matter = road

@@ -1,0 +1,138 @@
+"""Uploaded images and PDFs: checked, cleaned, and stored under generated names.
+
+An image may carry the phone's GPS position and a person's name in its metadata, and an
+uploaded file name may carry a name too. So images (JPEG or PNG only) are decoded and
+re-encoded from their pixels, which leaves every metadata block behind; PDFs are accepted
+by their magic bytes; and everything is stored as <random token>.<extension>.
+"""
+
+import hashlib
+import io
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from disclosures.affairs import Attachment
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo; anything larger is refused, not decoded
+MAX_IMAGE_SIDE = 2400  # stored images are scaled down to this: enough to read a receipt
+THUMBNAIL_SIDE = 320
+PDF_MAGIC = b"%PDF-"
+
+
+class Cleaned:
+    """An upload after checking: its bytes, extension and SHA-256, and a thumbnail."""
+
+    def __init__(self, content, extension, thumbnail=None):
+        self.content = content
+        self.extension = extension
+        self.thumbnail = thumbnail
+        self.sha256 = hashlib.sha256(content).hexdigest()
+
+    @property
+    def is_image(self):
+        return self.extension in ("jpg", "png")
+
+
+def _encode(image, kind, max_side):
+    image = image.copy()
+    image.thumbnail((max_side, max_side))
+    out = io.BytesIO()
+    if kind == "png":
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+def clean_image(data, *, max_side=MAX_IMAGE_SIDE):
+    """Decode a JPEG or PNG and re-encode it from its pixels, upright and without
+    metadata. Raises ValidationError for anything else."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = {"JPEG": "jpg", "PNG": "png"}.get(probe.format)
+            if kind is None:
+                raise ValidationError(_("Upload a JPEG or PNG photo, or a PDF."))
+            if probe.width * probe.height > MAX_PIXELS:
+                raise ValidationError(_("This image is too large (over 40 megapixels)."))
+            probe.load()
+            # Turn the pixels the way the camera meant before the EXIF tag is dropped.
+            upright = ImageOps.exif_transpose(probe)
+            # A fresh image holds the pixels only: no EXIF, GPS, XMP, ICC or text chunks.
+            mode = upright.mode if upright.mode in ("1", "L", "LA", "RGB", "RGBA") else "RGBA"
+            if kind == "jpg":
+                mode = "RGB"
+            pixels = upright.convert(mode)
+            bare = Image.new(mode, pixels.size)
+            bare.paste(pixels)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("This file is not a readable JPEG or PNG image.")) from error
+    return Cleaned(
+        _encode(bare, kind, max_side), kind, thumbnail=_encode(bare, "jpg", THUMBNAIL_SIDE)
+    )
+
+
+def clean_upload(uploaded):
+    """Check an uploaded file for an attachment: a PDF (by its magic bytes) or a JPEG or
+    PNG image (re-encoded), at most 10 MB."""
+    if uploaded.size is not None and uploaded.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    uploaded.seek(0)
+    data = uploaded.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    if data.startswith(PDF_MAGIC):
+        return Cleaned(data, "pdf")
+    return clean_image(data)
+
+
+def new_token():
+    return secrets.token_hex(16)
+
+
+def thumbnail_name(attachment):
+    return f"attachments/{attachment.token}-thumb.jpg"
+
+
+class AttachmentForm(forms.ModelForm):
+    """The form of an attachment inline (disclosures and steps of major matters): checks
+    and cleans the upload, names it by a new token and records its SHA-256."""
+
+    class Meta:
+        model = Attachment
+        fields = ["title", "file"]
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if not isinstance(uploaded, UploadedFile):
+            return uploaded  # unchanged
+        cleaned = clean_upload(uploaded)
+        self._cleaned_upload = cleaned
+        self.instance.token = new_token()
+        self.instance.extension = cleaned.extension
+        self.instance.sha256 = cleaned.sha256
+        # upload_to names the stored file by the token: the uploaded name is dropped.
+        return ContentFile(cleaned.content, name=f"upload.{cleaned.extension}")
+
+    def save(self, commit=True):
+        attachment = super().save(commit)
+        cleaned = getattr(self, "_cleaned_upload", None)
+        if cleaned and cleaned.thumbnail:
+            default_storage.save(thumbnail_name(attachment), ContentFile(cleaned.thumbnail))
+        return attachment
+
+
+def clean_photo(uploaded):
+    """A portrait (a cadre's photo): re-encoded, at most 800 px, named by a new token."""
+    if uploaded.size is not None and uploaded.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    uploaded.seek(0)
+    cleaned = clean_image(uploaded.read(MAX_UPLOAD_BYTES + 1), max_side=800)
+    return ContentFile(cleaned.content, name=f"{new_token()}.{cleaned.extension}")
