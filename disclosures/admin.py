@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from disclosures import overview
+from disclosures.admin_import import LedgerImportAdminMixin
 from disclosures.models import (
     Category,
     Kind,
@@ -231,7 +232,7 @@ class LedgerCorrectionInline(admin.TabularInline):
 
 
 @admin.register(LedgerMonth)
-class LedgerMonthAdmin(ReviewAdminMixin, admin.ModelAdmin):
+class LedgerMonthAdmin(LedgerImportAdminMixin, ReviewAdminMixin, admin.ModelAdmin):
     list_display = [
         "village",
         "period",
@@ -381,3 +382,7 @@ class LedgerCorrectionAdmin(ReviewAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("village"))
     def village(self, correction):
         return correction.ledger.village
+
+
+# Receipt photos have their own module; importing it registers ReceiptPhotoAdmin.
+from disclosures import receipt_admin  # noqa: E402, F401

@@ -89,7 +89,10 @@ DROP FUNCTION IF EXISTS disclosures_entry_parent_published(bigint, bigint);
 def on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            # A plain cursor: schema_editor.execute() would read the % of RAISE messages
+            # as query placeholders.
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(sql)
 
     return run
 
