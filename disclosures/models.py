@@ -363,8 +363,14 @@ class LedgerEntryQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)  # May be a generator: check and create the same entries.
-        for entry in objs:
-            entry.refuse_if_published()
+        # One check per month and per correction, not per entry: imports add thousands.
+        months = {e.ledger_id for e in objs if not e.correction_id}
+        corrections = {e.correction_id for e in objs if e.correction_id}
+        if (
+            LedgerMonth.objects.published().filter(pk__in=months).exists()
+            or LedgerCorrection.objects.published().filter(pk__in=corrections).exists()
+        ):
+            raise PublishedRecordError(_("Entries cannot be added to a published list."))
         return super().bulk_create(objs, *args, **kwargs)
 
 

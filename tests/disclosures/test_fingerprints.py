@@ -24,6 +24,13 @@ from tests.disclosures.review_helpers import (
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """verify_ledgers speaks the default language (Chinese); these tests read English."""
+    with translation.override("en"):
+        yield
+
+
 def verify(*args):
     out, err = io.StringIO(), io.StringIO()
     call_command("verify_ledgers", *args, stdout=out, stderr=err)

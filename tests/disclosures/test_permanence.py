@@ -534,3 +534,22 @@ def test_the_permanence_triggers_are_where_they_should_be(db):
         "receiptphoto_permanent",
     }
     assert names == (expected if on_postgresql else set())
+
+
+def test_a_bulk_update_cannot_publish_around_review(wumiao):
+    draft = factories.make_month(wumiao, 2026, 9, entries=2, published=False)
+
+    with pytest.raises(PublishedRecordError):
+        LedgerMonth.objects.filter(pk=draft.pk).update(status="published")
+
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_a_month_cannot_be_created_already_published(wumiao):
+    with pytest.raises(PublishedRecordError):
+        LedgerMonth.objects.create(
+            village=wumiao, year=2026, month=9, opening_balance=0, status="published"
+        )
+
+    assert not LedgerMonth.objects.filter(village=wumiao).exists()
