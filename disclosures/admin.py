@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from disclosures import overview
+from disclosures.admin_import import LedgerImportAdminMixin
 from disclosures.models import (
     Category,
     Kind,
@@ -244,7 +245,7 @@ class LedgerCorrectionInline(admin.TabularInline):
 
 
 @admin.register(LedgerMonth)
-class LedgerMonthAdmin(ReviewAdminMixin, admin.ModelAdmin):
+class LedgerMonthAdmin(LedgerImportAdminMixin, ReviewAdminMixin, admin.ModelAdmin):
     list_display = [
         "village",
         "period",
@@ -402,3 +403,5 @@ from disclosures import (  # noqa: E402
     admin_matters,  # noqa: F401  (major matters and their steps)
     admin_powers,  # noqa: F401  (small and micro power lists)
 )
+# Receipt photos have their own module; importing it registers ReceiptPhotoAdmin.
+from disclosures import receipt_admin  # noqa: E402, F401

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class DisclosuresConfig(AppConfig):
     name = "disclosures"
     verbose_name = _("Disclosures")
+
+    def ready(self):
+        # Connects the signal that deletes a receipt photo's files with its row.
+        from disclosures import photos  # noqa: F401

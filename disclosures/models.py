@@ -155,7 +155,15 @@ class Summary:
 
 
 def entries_content(entries):
-    """The canonical form of entries for fingerprints: every field a villager sees."""
+    """The canonical form of entries for fingerprints: every field a villager sees.
+
+    Category names in the official (Chinese) form whatever language is active: the
+    fingerprint must not depend on the language of whoever publishes or verifies."""
+    with translation.override(None):
+        return _entries_content(entries)
+
+
+def _entries_content(entries):
     return [
         {
             "date": entry.date.isoformat(),
@@ -357,8 +365,15 @@ class LedgerEntryQuerySet(models.QuerySet):
         return super().delete()
 
     def bulk_create(self, objs, *args, **kwargs):
-        for entry in objs:
-            entry.refuse_if_published()
+        objs = list(objs)  # May be a generator: check and create the same entries.
+        # One check per month and per correction, not per entry: imports add thousands.
+        months = {e.ledger_id for e in objs if not e.correction_id}
+        corrections = {e.correction_id for e in objs if e.correction_id}
+        if (
+            LedgerMonth.objects.published().filter(pk__in=months).exists()
+            or LedgerCorrection.objects.published().filter(pk__in=corrections).exists()
+        ):
+            raise PublishedRecordError(_("Entries cannot be added to a published list."))
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -495,7 +510,13 @@ class LedgerEntry(models.Model):
             errors["major_matter"] = _("This major matter belongs to another village.")
         if self.amount is not None and self.amount <= 0 and not self.is_adjustment:
             errors["amount"] = _("The amount must be more than zero.")
-        threshold = ledger.village.township.large_expense_threshold if ledger else None
+        elif self.amount == 0:
+            # The database refuses it too, but the admin cannot check that constraint
+            # before the correction exists.
+            errors["amount"] = _("An adjusting entry cannot be zero.")
+        # No village when the month's own form refused it (e.g. a village not the user's).
+        has_village = ledger is not None and ledger.village_id is not None
+        threshold = ledger.village.township.large_expense_threshold if has_village else None
         if (
             threshold is not None
             and self.kind == Kind.EXPENSE

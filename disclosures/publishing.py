@@ -56,6 +56,9 @@ class PublishableQuerySet(models.QuerySet):
     def update(self, **kwargs):
         if self.filter(status=Status.PUBLISHED).exists():
             raise PublishedRecordError(_("Published records cannot be changed."))
+        if kwargs.get("status") == Status.PUBLISHED:
+            # Publishing links the fingerprint chain and logs the reviewer: only publish().
+            raise PublishedRecordError(_("Publish through review, not by a bulk update."))
         return super().update(**kwargs)
 
     def delete(self):
@@ -113,6 +116,9 @@ class Publishable(models.Model):
     publish_permission = None
 
     def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and not self.fingerprint:
+            # Only publish() makes a published row: with its chain link and review log.
+            raise PublishedRecordError(_("Publish through review, not by saving the status."))
         if getattr(self, "_published_in_db", False):
             raise PublishedRecordError(
                 _("%(item)s is published and cannot be changed.") % {"item": self}

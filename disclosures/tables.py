@@ -2,10 +2,18 @@ import itertools
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from disclosures.models import Kind, LedgerEntry
 from disclosures.money import format_yuan
+
+_ADJUSTS = {
+    (Kind.INCOME, True): _("adds income"),
+    (Kind.INCOME, False): _("reduces income"),
+    (Kind.EXPENSE, True): _("adds expense"),
+    (Kind.EXPENSE, False): _("reduces expense"),
+}
 
 
 def _css_class(name):
@@ -14,22 +22,37 @@ def _css_class(name):
 
 class LedgerEntryTable(tables.Table):
     """A month's entries for villagers: four columns so it fits a 360px phone; the
-    voucher, category, funding source and signatures go on a small line under the text."""
+    voucher, category, funding source and signatures go on a small line under the text.
+
+    Sortable by date and by amount through plain links (?sort=amount, ?sort=-amount,
+    ?sort=date): give it a list and it sorts the list, without a query. Pass
+    orderable=False for a table that must keep its order (a correction's entries).
+    Entries keep their number in the ledger (`row_number`, set by finance.month_report)
+    whatever the order; adjusting entries of a correction are marked 更正."""
 
     number = tables.Column(
         verbose_name=_("No."), empty_values=(), orderable=False, attrs=_css_class("number")
     )
     # A plain Column with render_date: DateColumn compiles a template for every cell.
-    date = tables.Column(verbose_name=_("Date"), attrs=_css_class("date"))
-    description = tables.Column(verbose_name=_("Description"), attrs=_css_class("description"))
-    amount = tables.Column(verbose_name=_("Amount (yuan)"), attrs=_css_class("amount"))
+    date = tables.Column(
+        verbose_name=_("Date"), attrs=_css_class("date"), order_by=("date", "voucher_number")
+    )
+    description = tables.Column(
+        verbose_name=_("Description"), orderable=False, attrs=_css_class("description")
+    )
+    amount = tables.Column(
+        verbose_name=_("Amount (yuan)"),
+        attrs=_css_class("amount"),
+        order_by=("amount", "date", "voucher_number"),
+    )
 
     class Meta:
         model = LedgerEntry
         fields = ("number", "date", "description", "amount")
-        orderable = False
+        order_by_field = "sort"
+        template_name = "disclosures/includes/_ledger_table.html"
         attrs = {"class": "ledger"}
-        row_attrs = {"id": lambda record: record.anchor}
+        # The template writes each row's id (the entry's anchor) and class itself.
         empty_text = _("No entries this month.")
 
     def __init__(self, *args, **kwargs):
@@ -37,7 +60,8 @@ class LedgerEntryTable(tables.Table):
         self.row_numbers = itertools.count(1)
 
     def render_number(self, record):
-        return format_html('<a href="#{}">{}</a>', record.anchor, next(self.row_numbers))
+        number = getattr(record, "row_number", None) or next(self.row_numbers)
+        return format_html('<a href="#{}">{}</a>', record.anchor, number)
 
     def render_date(self, value):
         return f"{value:%m-%d}"
@@ -45,18 +69,32 @@ class LedgerEntryTable(tables.Table):
     def render_description(self, record):
         details = [
             record.category.full_name,
-            _("voucher %(number)s") % {"number": record.voucher_number},
+            gettext("voucher %(number)s") % {"number": record.voucher_number},
             record.get_funding_source_display(),
         ]
         if record.handled_by:
-            details.append(_("handled by %(name)s") % {"name": record.handled_by})
+            details.append(gettext("handled by %(name)s") % {"name": record.handled_by})
         if record.approved_by:
-            details.append(_("approved by %(name)s") % {"name": record.approved_by})
+            details.append(gettext("approved by %(name)s") % {"name": record.approved_by})
+        if record.correction_id:
+            details.insert(0, _ADJUSTS[record.kind, record.amount > 0])
+            return format_html(
+                '<strong class="badge">{}</strong> {}<span class="meta">{}</span>',
+                gettext("Correction"),
+                record.description,
+                " · ".join(map(str, details)),
+            )
         return format_html(
             '{}<span class="meta">{}</span>', record.description, " · ".join(map(str, details))
         )
 
     def render_amount(self, record):
+        """+ money in, − money out. A negative adjusting line (红字冲销) reverses part of
+        an income or expense, so its effect on the balance has the other sign."""
+        if record.amount < 0:
+            if record.kind == Kind.INCOME:
+                return format_html('<span class="expense">−{}</span>', format_yuan(-record.amount))
+            return format_html('<span class="income">+{}</span>', format_yuan(-record.amount))
         if record.kind == Kind.INCOME:
             return format_html('<span class="income">+{}</span>', format_yuan(record.amount))
         return format_html('<span class="expense">−{}</span>', format_yuan(record.amount))

@@ -1,6 +1,14 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
-from disclosures import views, views_affairs, views_matters, views_powers
+from disclosures import (
+    exports,
+    photos,
+    posters,
+    views,
+    views_affairs,
+    views_matters,
+    views_powers,
+)
 
 
 class PeriodConverter:
@@ -27,8 +35,22 @@ class VillageCodeConverter:
         return value
 
 
+class YearConverter:
+    """yyyy, as in /v/371603201201/finance/2022/."""
+
+    regex = r"\d{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{value:04d}"
+
+
 register_converter(PeriodConverter, "period")
+register_converter(YearConverter, "year")
 register_converter(VillageCodeConverter, "village_code")
+register_converter(exports.ExportFormatConverter, "export_format")
 
 app_name = "disclosures"
 
@@ -70,5 +92,35 @@ urlpatterns = [
         "v/<village_code:code>/powers/booklet.pdf",
         views_powers.power_booklet,
         name="power_booklet",
+    ),
+    path("v/<village_code:code>/finance/<year:year>/", views.finance_year, name="finance_year"),
+    # The permanent address of one entry: redirects to it on its month's page.
+    path("v/<village_code:code>/entries/<int:entry_id>/", views.entry_permalink, name="entry"),
+    path(
+        "v/<village_code:code>/finance/<period:period>/poster.pdf",
+        posters.month_poster,
+        name="finance_month_poster",
+    ),
+    # Receipt photos of published entries; the token is 32 hex digits (photos.py).
+    re_path(
+        r"^v/(?P<code>\d{12})/receipts/(?P<token>[0-9a-f]{32})\.jpg$",
+        photos.receipt_photo,
+        name="receipt_photo",
+    ),
+    re_path(
+        r"^v/(?P<code>\d{12})/receipts/(?P<token>[0-9a-f]{32})-thumb\.jpg$",
+        photos.receipt_thumbnail,
+        name="receipt_thumbnail",
+    ),
+    # Downloads of published months and years (exports.py): .csv or .xlsx.
+    path(
+        "v/<village_code:code>/finance/<period:period>.<export_format:fmt>",
+        exports.finance_month_export,
+        name="finance_month_export",
+    ),
+    path(
+        "v/<village_code:code>/finance/<int:year>.<export_format:fmt>",
+        exports.finance_year_export,
+        name="finance_year_export",
     ),
 ]

@@ -1,17 +1,40 @@
 from itertools import groupby
 
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
 from disclosures.caching import public_village_page
+from disclosures.charts import year_charts
+from disclosures.finance import month_report, year_report
+from disclosures.models import LedgerEntry
+from disclosures.publishing import Status
 from disclosures.tables import LedgerEntryTable
 
+# What the public pages need of a month (status too: Publishable.from_db reads it).
+LIST_FIELDS = ("id", "village_id", "status", "year", "month", "opening_balance")
+# The month body also names the reviewer and shows the fingerprint.
+MONTH_FIELDS = (*LIST_FIELDS, "published_at", "fingerprint", "published_by__username")
+MONTH_FIELDS += ("published_by__first_name", "published_by__last_name")
 
-def _month_context(month):
-    entries = list(month.original_entries().select_related("category__parent"))
+
+def _month_context(month, sort=None):
+    """The month body (includes/_month.html): one query, the entries with those of the
+    month's published corrections. Sorting sorts the loaded list."""
+    report = month_report(month)
     return {
         "month": month,
-        "summary": month.summarize(entries),
-        "table": LedgerEntryTable(entries),
+        "report": report,
+        "summary": report.summary,
+        "table": LedgerEntryTable(list(report.entries), order_by=sort),
+        "correction_tables": [
+            (
+                item.correction,
+                LedgerEntryTable(
+                    item.entries, orderable=False, attrs={"class": "ledger adjustments"}
+                ),
+            )
+            for item in report.corrections
+        ],
     }
 
 
@@ -24,19 +47,19 @@ def _month_links(village, months):
     ]
 
 
+def _published_months(village):
+    return village.ledger_months.published().select_related("published_by").only(*MONTH_FIELDS)
+
+
 @public_village_page
 def village_page(request, village):
     """What a villager sees after scanning the sign: the latest published month in full
-    and links to every earlier one. Three queries however long the history, one when the
-    page is cached."""
-    months = list(
-        village.ledger_months.published()
-        .only("id", "village_id", "year", "month", "opening_balance", "published_at")
-        .order_by("-year", "-month")
-    )
+    and links to every earlier one and to each year. Three queries however long the
+    history, one when the page is cached."""
+    months = list(_published_months(village).order_by("-year", "-month"))
     context = {"village": village, "months_by_year": _month_links(village, months)}
     if months:
-        context.update(_month_context(months[0]))
+        context.update(_month_context(months[0], request.GET.get("sort")))
     return render(request, "disclosures/village.html", context)
 
 
@@ -44,7 +67,7 @@ def village_page(request, village):
 def finance_month(request, village, period):
     year, month_number = period
     # Through the related manager, so month.village is the village already loaded.
-    month = get_object_or_404(village.ledger_months.published(), year=year, month=month_number)
+    month = get_object_or_404(_published_months(village), year=year, month=month_number)
     neighbours = list(
         village.ledger_months.published().values_list("year", "month").order_by("year", "month")
     )
@@ -53,6 +76,43 @@ def finance_month(request, village, period):
         "village": village,
         "previous_period": neighbours[index - 1] if index > 0 else None,
         "next_period": neighbours[index + 1] if index + 1 < len(neighbours) else None,
-        **_month_context(month),
+        **_month_context(month, request.GET.get("sort")),
     }
     return render(request, "disclosures/finance_month.html", context)
+
+
+@public_village_page
+def finance_year(request, village, year):
+    """Twelve months side by side, by category, the largest expenses, two charts.
+    Three queries: the village, its published months, the year's entries."""
+    months = list(village.ledger_months.published().only(*LIST_FIELDS).order_by("year", "month"))
+    years = sorted({m.year for m in months})
+    if year not in years:
+        raise Http404("No published month in this year.")
+    report = year_report(village, year, [m for m in months if m.year == year])
+    index = years.index(year)
+    context = {
+        "village": village,
+        "year": year,
+        "report": report,
+        "previous_year": years[index - 1] if index > 0 else None,
+        "next_year": years[index + 1] if index + 1 < len(years) else None,
+        **year_charts(report),
+    }
+    return render(request, "disclosures/finance_year.html", context)
+
+
+@public_village_page
+def entry_permalink(request, village, entry_id):
+    """/v/<code>/entries/<id>/: the stable address of one line, for links and questions.
+    Redirects to the line on its month's page, once that month (or the correction the
+    line belongs to) is published."""
+    entry = get_object_or_404(
+        LedgerEntry.objects.published_parent()
+        .filter(ledger__village=village, ledger__status=Status.PUBLISHED)
+        .select_related("ledger")
+        .only("id", "ledger__id", "ledger__status", "ledger__year", "ledger__month"),
+        pk=entry_id,
+    )
+    month_url = f"{village.get_absolute_url()}finance/{entry.ledger.period_slug}/"
+    return redirect(f"{month_url}#{entry.anchor}")

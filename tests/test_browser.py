@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosures.models import FundingSource, Kind, LedgerEntry
+from disclosures.models import FundingSource, Kind, LedgerCorrection, LedgerEntry
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,7 +75,9 @@ LONG_DESCRIPTIONS = [
 def _busy_month(village, year, month, entries, big="1234567.89"):
     """A published month like a real one: long Chinese descriptions, names, mixed funding
     sources, and one entry of `big` yuan."""
-    ledger = factories.make_month(village, year, month, entries=0, opening="2345678.90")
+    ledger = factories.make_month(
+        village, year, month, entries=0, opening="2345678.90", published=False
+    )
     income = factories.category(Kind.INCOME, "经营收入")
     expense = factories.category(Kind.EXPENSE, "管理费用")
     sources = list(FundingSource.values)
@@ -94,7 +96,7 @@ def _busy_month(village, year, month, entries, big="1234567.89"):
         )
         for number in range(entries)
     )
-    return ledger
+    return factories.publish(ledger)
 
 
 @pytest.fixture
@@ -187,19 +189,15 @@ MEASURE = """() => {
         outsideCard: outsideCard.slice(0, 10),
         clipped,
         smallest,
-        descriptionWidth: description.getBoundingClientRect().width,
+        descriptionWidth: description ? description.getBoundingClientRect().width : null,
         headerBackground: getComputedStyle(document.querySelector("header.site")).backgroundColor,
     };
 }"""
 
 
-def assert_fits_phone(page, *, rows):
-    """The month table is there, complete, readable, and nothing sticks out past 360px."""
-    assert page.locator("main h1").is_visible()
-    table = page.locator("table.ledger")
-    assert table.is_visible()
-    assert table.locator("tbody tr").count() == rows
-
+def assert_no_sideways_scroll(page):
+    """Nothing sticks out past 360px or out of its card, no number is cut off, and no
+    text is smaller than 14 CSS px. Returns the measurements."""
     metrics = page.evaluate(MEASURE)
     assert metrics["headerBackground"] == "rgb(183, 28, 28)", "portal.css was not applied"
     assert metrics["innerWidth"] == PHONE_WIDTH
@@ -208,9 +206,21 @@ def assert_fits_phone(page, *, rows):
     assert metrics["overflowing"] == [], metrics
     assert metrics["outsideCard"] == [], metrics
     assert metrics["clipped"] == [], metrics
-    # For older eyes: no text under 14 CSS px, and descriptions read as lines, not as a
-    # narrow column of five characters.
+    # For older eyes: no text under 14 CSS px.
     assert metrics["smallest"]["size"] >= 14, metrics["smallest"]
+    return metrics
+
+
+def assert_fits_phone(page, *, rows):
+    """The month table is there, complete, readable, and nothing sticks out past 360px."""
+    assert page.locator("main h1").is_visible()
+    # The month's own entries; a correction's adjusting entries follow in tables of their own.
+    table = page.locator("table.ledger").first
+    assert table.is_visible()
+    assert table.locator("tbody tr").count() == rows
+
+    metrics = assert_no_sideways_scroll(page)
+    # Descriptions read as lines, not as a narrow column of five characters.
     assert metrics["descriptionWidth"] >= 0.6 * PHONE_WIDTH, metrics
 
     box = table.bounding_box()
@@ -249,6 +259,78 @@ def test_village_pages_fit_a_phone_without_javascript(live_server, busy_village,
         assert page.locator("a[rel=prev][href$='/finance/2026-08/']").is_visible()
         assert page.locator("a[rel=next][href$='/finance/2026-10/']").is_visible()
         page.screenshot(path=ARTIFACTS / f"month-{size}{suffix}.png", full_page=True)
+
+
+@pytest.fixture
+def corrected_village(busy_village):
+    """The busy September (with its eight-digit entry) corrected twice after publication:
+    a long reason, a reversal and a missed line."""
+    september = busy_village.ledger_months.get(year=2026, month=9)
+    for reason, lines in [
+        (
+            "凭证记0002金额录入错误，原录 98,767.43 元，应为 9,876.74 元；"
+            "经村务监督委员会核实，冲减多记部分 88,890.69 元，原凭证保持不变。",
+            [("冲减多记的机井维修费", Kind.EXPENSE, "-88890.69")],
+        ),
+        ("漏记9月30日银行存款利息。", [("银行存款利息", Kind.INCOME, "1234567.89")]),
+    ]:
+        correction = LedgerCorrection.objects.create(ledger=september, reason=reason)
+        for number, (description, kind, amount) in enumerate(lines):
+            LedgerEntry.objects.create(
+                ledger=september,
+                correction=correction,
+                date=datetime.date(2026, 9, 30),
+                voucher_number=f"更{correction.pk:02d}-{number:02d}",
+                description=description,
+                kind=kind,
+                category=factories.category(
+                    kind, "经营收入" if kind == Kind.INCOME else "管理费用"
+                ),
+                amount=Decimal(amount),
+                approved_by="李秀英（村务监督委员会主任）",
+            )
+        factories.publish(correction)
+    return busy_village
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_year_page_and_corrections_fit_a_phone(live_server, corrected_village, language):
+    accept_language, html_lang, suffix = LANGUAGES[language]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    size = f"{PHONE_WIDTH}x{PHONE_HEIGHT}"
+
+    with phone_page(accept_language) as page:
+        # From the village page, the year's link: a plain link again.
+        page.goto(f"{live_server.url}/v/{VILLAGE_CODE}/")
+        page.locator("h3.year a[href$='/finance/2026/']").click()
+        page.wait_for_url(f"**/v/{VILLAGE_CODE}/finance/2026/")
+        assert page.locator("html").get_attribute("lang") == html_lang
+        assert "2026" in page.locator("main h1").inner_text()
+        assert page.locator("table.months tbody tr").count() == 12
+        assert page.locator("table.months td.not-published").count() == 9
+        assert_no_sideways_scroll(page)
+        # Both charts are drawn, fill the column, and scale up rather than down: their
+        # 14-unit text is at least 14 pixels on the screen.
+        charts = page.locator("svg.chart[role=img]")
+        assert charts.count() == 2
+        for index in range(2):
+            box = charts.nth(index).bounding_box()
+            assert box is not None and box["width"] >= 300, box
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
+        page.screenshot(path=ARTIFACTS / f"year-{size}{suffix}.png", full_page=True)
+
+        # The corrected month: the original 18 lines, then the corrections.
+        page.locator("table.months a[href$='/finance/2026-09/']").click()
+        page.wait_for_url(f"**/v/{VILLAGE_CODE}/finance/2026-09/")
+        assert_fits_phone(page, rows=18)
+        corrections = page.locator("#corrections")
+        assert corrections.is_visible()
+        assert corrections.locator("article.correction").count() == 2
+        assert corrections.locator("tr.adjustment").count() == 2
+        assert corrections.locator("dl.summary").count() == 2
+        assert page.locator("td.amount", has_text=HUGE_AMOUNT).is_visible()
+        page.screenshot(path=ARTIFACTS / f"month-corrected-{size}{suffix}.png", full_page=True)
 
 
 def test_measuring_works_with_page_scripts_disabled():

@@ -58,12 +58,12 @@ def entry_data(index, date, voucher, description, kind, category, amount, **extr
     return {prefix + name: value for name, value in data.items()}
 
 
-def management_form(total, initial=0):
+def management_form(total, initial=0, prefix="entries"):
     return {
-        "entries-TOTAL_FORMS": str(total),
-        "entries-INITIAL_FORMS": str(initial),
-        "entries-MIN_NUM_FORMS": "0",
-        "entries-MAX_NUM_FORMS": "1000",
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
     }
 
 
@@ -75,6 +75,8 @@ def add_data(village, year, month, opening, entries=()):
         "opening_balance": opening,
         "_save": "Save",
         **management_form(len(entries)),
+        # The month's corrections are listed (read-only) below its entries.
+        **management_form(0, prefix="corrections"),
     }
     for index, entry in enumerate(entries):
         data.update(entry_data(index, *entry))
@@ -91,6 +93,9 @@ def change_data(month, **changes):
         "opening_balance": str(month.opening_balance),
         "_save": "Save",
         **management_form(len(entries), initial=len(entries)),
+        **management_form(
+            month.corrections.count(), month.corrections.count(), prefix="corrections"
+        ),
     }
     for index, entry in enumerate(entries):
         data.update(
@@ -154,13 +159,14 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def wumiao_months(wumiao):
-    september = factories.make_month(wumiao, 2026, 9, opening="12345.67")
+    september = factories.make_month(wumiao, 2026, 9, published=False, opening="12345.67")
     add_entry(
         september, 3, "记09-001", "集体土地（480亩）年度承包费", Kind.INCOME, "经营收入", "96000"
     )
     add_entry(september, 8, "记09-002", "村级组织运转经费补助", Kind.INCOME, "补助收入", "30000")
     add_entry(september, 12, "记09-003", "五庙村环境整治费用", Kind.EXPENSE, "公益支出", "6500")
     add_entry(september, 25, "记09-004", "村干部9月份报酬", Kind.EXPENSE, "管理费用", "9800")
+    factories.publish(september)
     october = factories.make_month(wumiao, 2026, 10, published=False, opening="122045.67")
     add_entry(october, 9, "记10-001", "五庙村草稿电费", Kind.EXPENSE, "管理费用", "420")
     return {"published": september, "draft": october}
@@ -168,8 +174,9 @@ def wumiao_months(wumiao):
 
 @pytest.fixture
 def yanjia_months(yanjia):
-    july = factories.make_month(yanjia, 2026, 7, opening="50000.00")
+    july = factories.make_month(yanjia, 2026, 7, published=False, opening="50000.00")
     add_entry(july, 15, "记07-003", "闫家村环境整治费用", Kind.EXPENSE, "公益支出", "6500")
+    factories.publish(july)
     draft = factories.make_month(yanjia, 2026, 10, published=False, opening="43500.00")
     add_entry(draft, 3, "记10-001", "闫家村草稿支出", Kind.EXPENSE, "管理费用", "777")
     return {"published": july, "draft": draft}
@@ -487,32 +494,50 @@ def test_anonymous_posts_change_nothing(client, wumiao_months):
 # Publishing
 
 
+def submit(month):
+    """Submitted for review by someone who is not one of the users under test."""
+    month.submit(factories.workflow_users()[0])
+    return month
+
+
 def test_the_accountant_has_no_publish_action(client_for, accountant, wumiao_months):
     response = client_for(accountant).get(CHANGELIST)
 
     actions = [name for name, _ in response.context["action_form"].fields["action"].choices]
-    assert "publish" not in actions
+    assert "publish_selected" not in actions
+    assert "delete_selected" in actions  # The list of actions itself is there.
 
 
 def test_the_accountant_cannot_publish_by_posting_the_action(client_for, accountant, wumiao_months):
+    # Submitted, so only the missing permission stands between it and publication.
+    month = submit(wumiao_months["draft"])
+
+    client_for(accountant).post(CHANGELIST, action_data("publish_selected", month))
+
+    month.refresh_from_db()
+    assert month.status == Status.SUBMITTED
+    assert month.published_at is None
+
+
+def test_the_reviewer_does_not_publish_a_draft(client_for, reviewer, wumiao_months):
     draft = wumiao_months["draft"]
 
-    client_for(accountant).post(CHANGELIST, action_data("publish", draft))
+    response = client_for(reviewer).post(CHANGELIST, action_data("publish_selected", draft))
 
+    assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert draft.published_at is None
+    assert "0" in " ".join(messages_of(response))
 
 
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED])
-def test_the_reviewer_publishes_a_month(client, client_for, reviewer, wumiao_months, status):
-    month = wumiao_months["draft"]
-    LedgerMonth.objects.filter(pk=month.pk).update(status=status)
+def test_the_reviewer_publishes_a_month(client, client_for, reviewer, wumiao_months):
+    month = submit(wumiao_months["draft"])
     reviewer_client = client_for(reviewer)
     actions = reviewer_client.get(CHANGELIST).context["action_form"].fields["action"].choices
-    assert "publish" in [name for name, _ in actions]
+    assert "publish_selected" in [name for name, _ in actions]
 
-    response = reviewer_client.post(CHANGELIST, action_data("publish", month))
+    response = reviewer_client.post(CHANGELIST, action_data("publish_selected", month))
 
     assert response.status_code == 302
     month.refresh_from_db()
@@ -529,9 +554,10 @@ def test_the_reviewer_publishes_a_month(client, client_for, reviewer, wumiao_mon
 def test_publishing_leaves_published_months_alone(client_for, reviewer, wumiao_months):
     published = wumiao_months["published"]
     before = snapshot(published)
+    submit(wumiao_months["draft"])
 
     response = client_for(reviewer).post(
-        CHANGELIST, action_data("publish", published, wumiao_months["draft"])
+        CHANGELIST, action_data("publish_selected", published, wumiao_months["draft"])
     )
 
     assert snapshot(published) == before
@@ -540,12 +566,12 @@ def test_publishing_leaves_published_months_alone(client_for, reviewer, wumiao_m
 
 
 def test_the_reviewer_cannot_publish_another_villages_month(client_for, reviewer, all_months):
-    draft = all_months["yanjia"]["draft"]
+    month = submit(all_months["yanjia"]["draft"])
 
-    client_for(reviewer).post(CHANGELIST, action_data("publish", draft))
+    client_for(reviewer).post(CHANGELIST, action_data("publish_selected", month))
 
-    draft.refresh_from_db()
-    assert draft.status == Status.DRAFT
+    month.refresh_from_db()
+    assert month.status == Status.SUBMITTED
 
 
 def test_the_reviewer_cannot_change_a_draft(client_for, reviewer, wumiao_months):
@@ -675,12 +701,12 @@ def test_township_staff_view_but_cannot_change(client_for, township_staff, all_m
 
 
 def test_township_staff_cannot_publish(client_for, township_staff, all_months):
-    draft = all_months["dongying"]["draft"]
+    month = submit(all_months["dongying"]["draft"])
     client = client_for(township_staff)
 
     # No action at all: the changelist has no action form.
     assert client.get(CHANGELIST).context["action_form"] is None
-    client.post(CHANGELIST, action_data("publish", draft))
+    client.post(CHANGELIST, action_data("publish_selected", month))
 
-    draft.refresh_from_db()
-    assert draft.status == Status.DRAFT
+    month.refresh_from_db()
+    assert month.status == Status.SUBMITTED

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from disclosures.models import Kind, LedgerEntry, LedgerMonth, Status, Summary
@@ -40,11 +40,12 @@ def test_it_keeps_a_negative_closing_balance():
 
 
 def test_it_summarizes_a_month_from_its_entries(wumiao):
-    month = factories.make_month(wumiao, 2026, 9, opening="85210.40")
+    month = factories.make_month(wumiao, 2026, 9, opening="85210.40", published=False)
     entry(month, kind=Kind.INCOME, category="投资收益", amount="4500", voucher="1").save()
     entry(month, kind=Kind.INCOME, category="其他收入", amount="86.35", voucher="2").save()
     entry(month, kind=Kind.EXPENSE, category="公益支出", amount="6500", voucher="3").save()
     entry(month, kind=Kind.EXPENSE, category="管理费用", amount="124.50", voucher="4").save()
+    factories.publish(month)
 
     summary = month.summarize()
 
@@ -151,7 +152,7 @@ def test_it_reports_the_date_and_the_category_together(wumiao):
 
 @pytest.mark.parametrize("amount", ["0", "-6500.00"])
 def test_the_database_refuses_an_amount_that_is_not_positive(wumiao, amount):
-    month = factories.make_month(wumiao, 2026, 9)
+    month = factories.make_month(wumiao, 2026, 9, published=False)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         entry(month, amount=amount).save()
@@ -167,7 +168,7 @@ def test_the_amount_constraint_is_validated_too(wumiao):
 
 
 def test_a_voucher_number_is_unique_in_a_month(wumiao):
-    month = factories.make_month(wumiao, 2026, 9)
+    month = factories.make_month(wumiao, 2026, 9, published=False)
     entry(month, voucher="记09-001").save()
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -177,9 +178,9 @@ def test_a_voucher_number_is_unique_in_a_month(wumiao):
 
 
 def test_a_voucher_number_may_repeat_in_another_month(wumiao, yanjia):
-    entry(factories.make_month(wumiao, 2026, 9), voucher="记09-001").save()
-    entry(factories.make_month(wumiao, 2026, 10), voucher="记09-001").save()
-    entry(factories.make_month(yanjia, 2026, 9), voucher="记09-001").save()
+    entry(factories.make_month(wumiao, 2026, 9, published=False), voucher="记09-001").save()
+    entry(factories.make_month(wumiao, 2026, 10, published=False), voucher="记09-001").save()
+    entry(factories.make_month(yanjia, 2026, 9, published=False), voucher="记09-001").save()
 
     assert LedgerEntry.objects.filter(voucher_number="记09-001").count() == 3
 
@@ -201,18 +202,21 @@ def test_one_month_per_village(wumiao):
 
 def test_an_accountant_cannot_publish(accountant, wumiao):
     month = factories.make_month(wumiao, 2026, 9, published=False)
+    # Submitted by someone else: what stops the accountant is the role, not four eyes.
+    month.submit(factories.workflow_users()[0])
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         month.publish(accountant)
 
     month.refresh_from_db()
-    assert month.status == Status.DRAFT
+    assert month.status == Status.SUBMITTED
     assert month.published_at is None
     assert month.published_by is None
 
 
-def test_a_reviewer_publishes(reviewer, wumiao):
+def test_a_reviewer_publishes(accountant, reviewer, wumiao):
     month = factories.make_month(wumiao, 2026, 9, published=False)
+    month.submit(accountant)
 
     month.publish(reviewer)
 
@@ -225,14 +229,19 @@ def test_a_reviewer_publishes(reviewer, wumiao):
 
 def test_a_published_month_cannot_be_published_again(reviewer, wumiao):
     month = factories.make_month(wumiao, 2026, 9)
-    published_at = month.published_at
+    published_at, published_by, fingerprint = (
+        month.published_at,
+        month.published_by,
+        month.fingerprint,
+    )
 
     with pytest.raises(ValidationError):
         month.publish(reviewer)
 
     month.refresh_from_db()
     assert month.published_at == published_at
-    assert month.published_by is None
+    assert month.published_by == published_by != reviewer
+    assert month.fingerprint == fingerprint
 
 
 def test_the_previous_closing_balance_is_the_opening_default(wumiao):

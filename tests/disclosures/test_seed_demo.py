@@ -114,7 +114,14 @@ def test_its_entries_are_valid(seeded):
 
 @pytest.mark.parametrize(
     "username, role",
-    [("admin", None), ("kuaiji", ACCOUNTANT), ("shenhe", REVIEWER), ("xiangzhen", TOWNSHIP_STAFF)],
+    [
+        ("admin", None),
+        ("kuaiji", ACCOUNTANT),
+        ("kuaiji2", ACCOUNTANT),
+        ("shenhe", REVIEWER),
+        ("shenhe2", REVIEWER),
+        ("xiangzhen", TOWNSHIP_STAFF),
+    ],
 )
 def test_one_user_per_role_can_log_in(client, seeded, username, role):
     user = get_user_model().objects.get(username=username)
@@ -134,4 +141,5 @@ def test_the_demo_accountant_sees_only_assigned_villages(client, seeded):
     response = client.get("/admin/disclosures/ledgermonth/", {"all": ""})
 
     villages = {month.village.code for month in response.context["cl"].queryset}
-    assert villages == {"371603201201", "371603201202", "371603201203"}
+    # Every 利国乡 village; none of 黄升镇, which 王会计 (kuaiji2) keeps.
+    assert villages == {"371603201201", "371603201202", "371603201203", "371603201204"}

@@ -31,12 +31,12 @@ def add_entry(month, day, voucher, description, kind, category, amount):
 @pytest.fixture
 def september(wumiao):
     """The latest published month of 五庙村, with known entries."""
-    month = factories.make_month(wumiao, 2026, 9, opening="12345.67")
+    month = factories.make_month(wumiao, 2026, 9, opening="12345.67", published=False)
     add_entry(month, 3, "记09-001", "集体土地（480亩）年度承包费", Kind.INCOME, "经营收入", "96000")
     add_entry(month, 8, "记09-002", "村级组织运转经费补助", Kind.INCOME, "补助收入", "30000")
     add_entry(month, 12, "记09-003", "村内环境整治费用", Kind.EXPENSE, "公益支出", "6500")
     add_entry(month, 25, "记09-004", "村干部9月份报酬", Kind.EXPENSE, "管理费用", "9800")
-    return month
+    return factories.publish(month)
 
 
 @pytest.fixture
@@ -127,8 +127,9 @@ def test_it_groups_the_published_months_by_year(client, september, earlier_month
 
 def test_it_does_not_show_another_villages_months(client, september, yanjia):
     factories.make_month(yanjia, 2026, 10, entries=3)
-    other = factories.make_month(yanjia, 2026, 9)
+    other = factories.make_month(yanjia, 2026, 9, published=False)
     add_entry(other, 5, "记09-001", "闫家村的支出", Kind.EXPENSE, "管理费用", "4321")
+    factories.publish(other)
 
     response = client.get(WUMIAO_URL)
 
@@ -207,7 +208,7 @@ def test_it_makes_a_fixed_number_of_queries(client, django_assert_num_queries, y
 
 
 def test_it_serves_a_cached_page_with_one_query_until_the_village_publishes(
-    client, django_assert_num_queries, wumiao, september, reviewer
+    client, django_assert_num_queries, wumiao, september, accountant, reviewer
 ):
     client.get(WUMIAO_URL)
     with django_assert_num_queries(1):
@@ -215,6 +216,8 @@ def test_it_serves_a_cached_page_with_one_query_until_the_village_publishes(
     assert "2026年9月财务清单" in cached.content.decode()
 
     october = factories.make_month(wumiao, 2026, 10, entries=2, published=False)
+    assert "2026年10月财务清单" not in client.get(WUMIAO_URL).content.decode()
+    october.submit(accountant)
     assert "2026年10月财务清单" not in client.get(WUMIAO_URL).content.decode()
     october.publish(reviewer)
 
@@ -226,3 +229,64 @@ def test_it_caches_each_language_separately(client, september):
     english = client.get(WUMIAO_URL, HTTP_ACCEPT_LANGUAGE="en")
     assert 'lang="en"' in english.content.decode()
     assert "Accept-Language" in english["Vary"]
+
+
+def test_it_links_to_each_years_page(client, september, earlier_months):
+    content = client.get(WUMIAO_URL).content.decode()
+
+    assert 'href="/v/371603201201/finance/2026/"' in content
+    assert 'href="/v/371603201201/finance/2025/"' in content
+    assert 'href="/v/371603201201/finance/2024/"' not in content
+
+
+def test_it_shows_the_latest_month_the_same_way_as_its_month_page(client, september):
+    from tests.disclosures.finance_helpers import correction
+
+    correction(
+        september,
+        "补记9月30日利息",
+        [(30, "更09-001", "银行利息", Kind.INCOME, "其他收入", "12.30")],
+    )
+
+    village = client.get(WUMIAO_URL)
+    month = client.get(september.get_absolute_url())
+
+    for response in (village, month):
+        content = response.content.decode()
+        assert "disclosures/includes/_month.html" in [t.name for t in response.templates]
+        assert "disclosures/includes/_month_downloads.html" in [t.name for t in response.templates]
+        assert "补记9月30日利息" in content
+        assert "更正" in content
+        assert response.context["report"].corrected_summary.income == Decimal("126012.30")
+        assert september.fingerprint[:10] in content
+    assert village.context["table"].rows[0].record.pk == month.context["table"].rows[0].record.pk
+
+
+def test_it_sorts_the_latest_months_entries(client, september):
+    response = client.get(WUMIAO_URL + "?sort=-amount")
+
+    amounts = [row.record.amount for row in response.context["table"].rows]
+    assert amounts == sorted(amounts, reverse=True)
+    assert 'href="?sort=amount#entries"' in response.content.decode()  # and back
+
+
+@pytest.mark.parametrize("entries", [20, 300])
+def test_its_queries_do_not_grow_with_the_entries(
+    client, django_assert_num_queries, entries, wumiao
+):
+    factories.make_month(wumiao, 2026, 9, entries=entries)
+
+    with django_assert_num_queries(VILLAGE_PAGE_QUERIES):
+        response = client.get(WUMIAO_URL)
+
+    assert len(response.context["table"].rows) == entries
+
+
+@pytest.mark.parametrize("years", [1, 10])
+def test_its_queries_do_not_grow_with_the_years(client, django_assert_num_queries, years, wumiao):
+    factories.make_history(wumiao, 12 * years, entries_per_month=2, end=(2026, 12))
+
+    with django_assert_num_queries(VILLAGE_PAGE_QUERIES):
+        response = client.get(WUMIAO_URL)
+
+    assert len(response.context["months_by_year"]) == years
