@@ -16,6 +16,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.dates import MONTHS_AP
 
+from disclosures.matters import (
+    resolved_matter_ids,
+    unlinked_large_expenses,
+    with_matter_resolution,
+)
 from disclosures.models import Kind, LedgerEntry, Summary
 from disclosures.publishing import Status
 
@@ -113,6 +118,16 @@ class MonthReport:
         return [entry for report in self.corrections for entry in report.entries]
 
     @cached_property
+    def flagged_ids(self):
+        """Ids of the expenses that reach the township's major-matter threshold without a
+        published decision record (四议两公开): flagged on the page."""
+        entries = self.entries + self.adjusting_entries
+        township = self.month.village.township
+        return {
+            e.pk for e in unlinked_large_expenses(entries, township, resolved_matter_ids(entries))
+        }
+
+    @cached_property
     def summary(self):
         """The totals as the month was published."""
         return self.month.summarize(self.entries)
@@ -137,7 +152,9 @@ def month_report(month):
     their category and correction loaded along). Select month.published_by along with
     the month to name the reviewer without a query."""
     entries = list(
-        public_entries([month.pk]).select_related("category__parent", "correction__published_by")
+        with_matter_resolution(public_entries([month.pk]))
+        .select_related("category__parent", "correction__published_by")
+        .prefetch_related("photos")
     )
     report = MonthReport(month=month, entries=[e for e in entries if e.correction_id is None])
     for number, entry in enumerate(report.entries, start=1):

@@ -1,7 +1,8 @@
 import itertools
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -55,9 +56,13 @@ class LedgerEntryTable(tables.Table):
         # The template writes each row's id (the entry's anchor) and class itself.
         empty_text = _("No entries this month.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, village_code=None, flagged_ids=(), **kwargs):
+        """village_code: to link receipt photos; flagged_ids: expenses lacking a decision
+        record (finance.MonthReport.flagged_ids)."""
         super().__init__(*args, **kwargs)
         self.row_numbers = itertools.count(1)
+        self.village_code = village_code
+        self.flagged_ids = flagged_ids
 
     def render_number(self, record):
         number = getattr(record, "row_number", None) or next(self.row_numbers)
@@ -76,17 +81,50 @@ class LedgerEntryTable(tables.Table):
             details.append(gettext("handled by %(name)s") % {"name": record.handled_by})
         if record.approved_by:
             details.append(gettext("approved by %(name)s") % {"name": record.approved_by})
+        badge = ""
         if record.correction_id:
             details.insert(0, _ADJUSTS[record.kind, record.amount > 0])
-            return format_html(
-                '<strong class="badge">{}</strong> {}<span class="meta">{}</span>',
-                gettext("Correction"),
-                record.description,
-                " · ".join(map(str, details)),
-            )
+            badge = format_html('<strong class="badge">{}</strong> ', gettext("Correction"))
         return format_html(
-            '{}<span class="meta">{}</span>', record.description, " · ".join(map(str, details))
+            '{}{}<span class="meta">{}</span>{}{}',
+            badge,
+            record.description,
+            " · ".join(map(str, details)),
+            self._decision_flag(record),
+            self._receipts(record),
         )
+
+    def _decision_flag(self, record):
+        if record.pk not in self.flagged_ids:
+            return ""
+        return format_html(
+            '<span class="decision-flag" role="note">{}</span>',
+            gettext(
+                "This expense reaches the major-matter threshold but has no published "
+                "decision record"
+            ),
+        )
+
+    def _receipts(self, record):
+        """Thumbnails of the receipt photos, built here rather than by a template per row.
+        The entries come with their photos prefetched (finance.month_report)."""
+        photos = record.photos.all() if self.village_code else ()
+        if not photos:
+            return ""
+        links = format_html_join(
+            "",
+            '<a href="{}"><img src="{}" alt="{}" loading="lazy" height="48"></a>',
+            (
+                (
+                    reverse("disclosures:receipt_photo", args=[self.village_code, photo.token]),
+                    reverse("disclosures:receipt_thumbnail", args=[self.village_code, photo.token]),
+                    gettext("Receipt photo %(number)d of voucher %(voucher)s")
+                    % {"number": number, "voucher": record.voucher_number},
+                )
+                for number, photo in enumerate(photos, start=1)
+            ),
+        )
+        return format_html('<span class="receipts">{}</span>', links)
 
     def render_amount(self, record):
         """+ money in, − money out. A negative adjusting line (红字冲销) reverses part of

@@ -3,6 +3,7 @@ from itertools import groupby
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from disclosures.affairs_public import module_summaries
 from disclosures.caching import public_village_page
 from disclosures.charts import year_charts
 from disclosures.finance import month_report, year_report
@@ -21,16 +22,20 @@ def _month_context(month, sort=None):
     """The month body (includes/_month.html): one query, the entries with those of the
     month's published corrections. Sorting sorts the loaded list."""
     report = month_report(month)
+    row_context = {"village_code": month.village.code, "flagged_ids": report.flagged_ids}
     return {
         "month": month,
         "report": report,
         "summary": report.summary,
-        "table": LedgerEntryTable(list(report.entries), order_by=sort),
+        "table": LedgerEntryTable(list(report.entries), order_by=sort, **row_context),
         "correction_tables": [
             (
                 item.correction,
                 LedgerEntryTable(
-                    item.entries, orderable=False, attrs={"class": "ledger adjustments"}
+                    item.entries,
+                    orderable=False,
+                    attrs={"class": "ledger adjustments"},
+                    **row_context,
                 ),
             )
             for item in report.corrections
@@ -53,11 +58,15 @@ def _published_months(village):
 
 @public_village_page
 def village_page(request, village):
-    """What a villager sees after scanning the sign: the latest published month in full
-    and links to every earlier one and to each year. Three queries however long the
-    history, one when the page is cached."""
+    """What a villager sees after scanning the sign: the latest published month in full,
+    links to every earlier month and year, and the latest disclosures of each module.
+    A fixed number of queries however long the history, one when the page is cached."""
     months = list(_published_months(village).order_by("-year", "-month"))
-    context = {"village": village, "months_by_year": _month_links(village, months)}
+    context = {
+        "village": village,
+        "months_by_year": _month_links(village, months),
+        "modules": module_summaries(village),
+    }
     if months:
         context.update(_month_context(months[0], request.GET.get("sort")))
     return render(request, "disclosures/village.html", context)

@@ -161,7 +161,9 @@ def test_each_entry_links_to_its_row_on_the_months_page(client, wumiao, road):
 
     content = client.get(detail_url(road)).content.decode()
 
-    assert f'href="/v/371603201201/finance/2026-04/#entry-{entry.pk}"' in content
+    permalink = f"/v/371603201201/entries/{entry.pk}/"
+    assert f'href="{permalink}"' in content
+    assert client.get(permalink)["Location"] == f"/v/371603201201/finance/2026-04/#entry-{entry.pk}"
 
 
 def test_it_shows_an_overrun(client, wumiao, road):

@@ -1,0 +1,161 @@
+"""The township's compliance dashboard in the admin: which villages disclose on time.
+
+For township staff (the users of Township.staff) and superusers, never for accountants or
+reviewers as such: they see their villages, not the township's record. Each township the
+user works for gets a table of its villages × catalog items with rates; a village opens
+its own items × periods grid; the whole grid downloads as CSV. The counting is in
+disclosures/compliance.py.
+
+Imported at the end of disclosures/admin.py: it adds its URLs in front of the admin's.
+"""
+
+import csv
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from disclosures.compliance import village_row
+from disclosures.compliance import township_reports as build_reports
+from villages.models import Township, Village
+
+SORT_LINKS = [
+    ("code", gettext_lazy("code")),
+    ("name", gettext_lazy("name")),
+    ("rate", gettext_lazy("lowest rate first")),
+    ("-rate", gettext_lazy("highest rate first")),
+    ("missing", gettext_lazy("most missing first")),
+    ("late", gettext_lazy("most late first")),
+]
+
+
+def compliance_townships(user):
+    """The townships whose record the user may see: as a superuser every one, as
+    township staff their own. Assigned accountants and reviewers get none."""
+    townships = Township.objects.for_user(user)
+    if not user.is_superuser:
+        townships = townships.filter(staff=user)
+    return townships.order_by("code")
+
+
+def _townships_or_403(request):
+    townships = list(compliance_townships(request.user))
+    if not townships:
+        raise PermissionDenied
+    return townships
+
+
+def _context(request, title, **extra):
+    return {**admin.site.each_context(request), "title": title, **extra}
+
+
+def dashboard(request):
+    townships = _townships_or_403(request)
+    sort = request.GET.get("sort", "code")
+    reports = build_reports(townships, sort=sort)
+    context = _context(
+        request,
+        _("Disclosed on time? Villages of my townships"),
+        reports=reports,
+        sort=sort,
+        sort_links=SORT_LINKS,
+    )
+    return TemplateResponse(request, "admin/disclosures/compliance/dashboard.html", context)
+
+
+def village_detail(request, village_code):
+    townships = _townships_or_403(request)
+    village = get_object_or_404(
+        Village.objects.select_related("township"), code=village_code, township__in=townships
+    )
+    row = village_row(village)
+    context = _context(
+        request,
+        _("%(village)s: disclosed on time?") % {"village": village.name},
+        village=village,
+        row=row,
+        items=row.cells_by_item(),
+        today=timezone.localdate(),
+    )
+    return TemplateResponse(request, "admin/disclosures/compliance/village.html", context)
+
+
+def _csv_cell(value):
+    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def export_csv(request, township_code):
+    """The township's whole grid, one line per village, item and period (UTF-8 with a BOM,
+    so Excel reads the Chinese)."""
+    townships = _townships_or_403(request)
+    township = next((t for t in townships if t.code == township_code), None)
+    if township is None:
+        raise Http404
+    report = build_reports([township])[0]
+    today = report.today
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"compliance-{township.code}-{today:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Village code"),
+            _("Village"),
+            _("Item"),
+            _("Period"),
+            _("Deadline"),
+            _("Published on"),
+            _("Status"),
+        ]
+    )
+    for row in report.rows:
+        for cell in row.cells:
+            writer.writerow(
+                [
+                    row.village.code,
+                    _csv_cell(row.village.name),
+                    _csv_cell(cell.item.name),
+                    cell.period_label,
+                    cell.deadline.isoformat(),
+                    cell.published_on.isoformat() if cell.published_on else "",
+                    cell.status_text,
+                ]
+            )
+    return response
+
+
+def compliance_urls():
+    view = admin.site.admin_view
+    return [
+        path("disclosures/compliance/", view(dashboard), name="disclosures_compliance"),
+        path(
+            "disclosures/compliance/<str:township_code>.csv",
+            view(export_csv),
+            name="disclosures_compliance_csv",
+        ),
+        path(
+            "disclosures/compliance/v/<str:village_code>/",
+            view(village_detail),
+            name="disclosures_compliance_village",
+        ),
+    ]
+
+
+_admin_urls = admin.site.get_urls
+
+
+def _get_urls():
+    # In front of the admin's own: its catch-all view would otherwise answer first.
+    return compliance_urls() + _admin_urls()
+
+
+admin.site.get_urls = _get_urls
