@@ -401,6 +401,7 @@ class LedgerCorrectionAdmin(ReviewAdminMixin, admin.ModelAdmin):
 # Receipt photos have their own module; importing it registers ReceiptPhotoAdmin.
 from disclosures import (  # noqa: E402
     admin_affairs,  # noqa: F401  (affairs catalog, disclosures, cadres)
+    admin_compliance,  # noqa: F401  (the township's compliance dashboard)
     admin_matters,  # noqa: F401  (major matters and their steps)
     admin_powers,  # noqa: F401  (small and micro power lists)
     receipt_admin,  # noqa: E402, F401

@@ -17,22 +17,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from disclosures.compliance import village_row
-from disclosures.compliance import township_reports as build_reports
+from disclosures.compliance import township_reports, village_row
 from villages.models import Township, Village
-
-SORT_LINKS = [
-    ("code", gettext_lazy("code")),
-    ("name", gettext_lazy("name")),
-    ("rate", gettext_lazy("lowest rate first")),
-    ("-rate", gettext_lazy("highest rate first")),
-    ("missing", gettext_lazy("most missing first")),
-    ("late", gettext_lazy("most late first")),
-]
 
 
 def compliance_townships(user):
@@ -58,13 +46,12 @@ def _context(request, title, **extra):
 def dashboard(request):
     townships = _townships_or_403(request)
     sort = request.GET.get("sort", "code")
-    reports = build_reports(townships, sort=sort)
+    reports = township_reports(townships, sort=sort)
     context = _context(
         request,
         _("Disclosed on time? Villages of my townships"),
         reports=reports,
         sort=sort,
-        sort_links=SORT_LINKS,
     )
     return TemplateResponse(request, "admin/disclosures/compliance/dashboard.html", context)
 
@@ -81,7 +68,6 @@ def village_detail(request, village_code):
         village=village,
         row=row,
         items=row.cells_by_item(),
-        today=timezone.localdate(),
     )
     return TemplateResponse(request, "admin/disclosures/compliance/village.html", context)
 
@@ -99,7 +85,7 @@ def export_csv(request, township_code):
     township = next((t for t in townships if t.code == township_code), None)
     if township is None:
         raise Http404
-    report = build_reports([township])[0]
+    report = township_reports([township])[0]
     today = report.today
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"compliance-{township.code}-{today:%Y%m%d}.csv"

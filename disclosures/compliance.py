@@ -59,6 +59,11 @@ STATUSES = [ON_TIME, LATE, MISSING, NOT_YET_DUE]
 MODULE_ORDER = {value: index for index, value in enumerate(Module.values)}
 
 
+def local_today():
+    """Today in Beijing: the clock of every count here (tests replace it)."""
+    return timezone.localdate()
+
+
 def default_range(today):
     """The last twelve months up to today: from the first day of the month eleven months
     back. Each item's periods are those holding a day of this range."""
@@ -178,6 +183,8 @@ class VillageRow:
     cells: list = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
     by_item: dict = field(default_factory=dict)
+    # [(item, tally or None)] for the township's table, in its column order.
+    columns: list = field(default_factory=list)
 
     def add(self, cell):
         self.cells.append(cell)
@@ -205,6 +212,7 @@ class TownshipReport:
     first_day: datetime.date
     last_day: datetime.date
     today: datetime.date
+    item_totals: list = field(default_factory=list)
 
 
 SORTS = {
@@ -290,6 +298,7 @@ def village_records(village, items, first_day, last_day):
             r_at=F("published_at"),
         )
         .values_list("r_item", "r_year", "r_month", "r_day", "r_at")
+        .order_by()
     )
     months = (
         LedgerMonth.objects.published()
@@ -302,6 +311,7 @@ def village_records(village, items, first_day, last_day):
             r_at=F("published_at"),
         )
         .values_list("r_item", "r_year", "r_month", "r_day", "r_at")
+        .order_by()
     )
     disclosure_rows, month_rows = [], []
     first = first_day.replace(day=1)
@@ -370,7 +380,7 @@ def township_reports(townships, first_day=None, last_day=None, today=None, sort=
 
     Four queries for any number of townships, villages and periods (five if `townships`
     is a queryset not yet evaluated)."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     default_first, default_last = default_range(today)
     first_day = first_day or default_first
     last_day = last_day or default_last
@@ -391,19 +401,25 @@ def township_reports(townships, first_day=None, last_day=None, today=None, sort=
     for township in townships:
         township_rows = [row for row in rows if row.village.township_id == township.pk]
         tally = Tally()
-        counted = set()
+        by_item = {}
         for row in township_rows:
             tally.merge(row.tally)
-            counted.update(row.by_item)
+            for item_id, item_tally in row.by_item.items():
+                by_item.setdefault(item_id, Tally()).merge(item_tally)
+        # Columns: the items with anything to count (an event item once published).
+        columns = [item for item in items if item.pk in by_item]
+        for row in township_rows:
+            row.columns = row.item_tallies(columns)
         reports.append(
             TownshipReport(
                 township=township,
-                items=[item for item in items if item.pk in counted],
+                items=columns,
                 rows=sort_rows(township_rows, sort),
                 tally=tally,
                 first_day=first_day,
                 last_day=last_day,
                 today=today,
+                item_totals=[(item, by_item[item.pk]) for item in columns],
             )
         )
     return reports
@@ -415,7 +431,7 @@ def township_report(township, **kwargs):
 
 def village_row(village, first_day=None, last_day=None, today=None):
     """One village's cells and tally (for the township's detail page): three queries."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     default_first, default_last = default_range(today)
     first_day = first_day or default_first
     last_day = last_day or default_last
@@ -437,7 +453,7 @@ def village_timeliness(village, today=None, count=5):
     "三月财务 4月5日公开 · 按时", and the on-time rate of the last twelve months.
 
     Two queries: the catalog, and the published disclosures and months (one UNION)."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     row = village_row(village, today=today)
     latest = {}
     for cell in row.cells:

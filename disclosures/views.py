@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from disclosures.affairs_public import module_summaries
 from disclosures.caching import public_village_page
 from disclosures.charts import year_charts
+from disclosures.compliance import village_timeliness
 from disclosures.finance import month_report, year_report
 from disclosures.models import LedgerEntry
 from disclosures.publishing import Status
@@ -66,6 +67,7 @@ def village_page(request, village):
         "village": village,
         "months_by_year": _month_links(village, months),
         "modules": module_summaries(village),
+        "timeliness": village_timeliness(village),
     }
     if months:
         context.update(_month_context(months[0], request.GET.get("sort")))

@@ -157,7 +157,7 @@ def test_four_eyes_who_submitted_a_step_cannot_publish_it(matter, superuser):
     (step,) = make_steps(matter, drafts=1)
     step.submit(superuser)
 
-    with pytest.raises(PermissionDenied, match="Four eyes"):
+    with pytest.raises(PermissionDenied, match="双人把关"):
         step.publish(superuser)
 
 

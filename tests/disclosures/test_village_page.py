@@ -13,7 +13,7 @@ from tests import factories
 WUMIAO_URL = "/v/371603201201/"
 
 # Village, published months, and the latest month's entries. Nothing else, whatever the history.
-VILLAGE_PAGE_QUERIES = 5  # village, months, entries, receipt photos, module summaries
+VILLAGE_PAGE_QUERIES = 7  # village, months, entries, receipt photos, modules, timeliness (2)
 
 
 def add_entry(month, day, voucher, description, kind, category, amount):

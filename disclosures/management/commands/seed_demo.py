@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from disclosures.affairs_demo import create_demo_cadres, create_demo_disclosures
 from disclosures.matters import Body, MajorMatter, MatterStep
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
 from disclosures.power_demo import create_demo_power_lists
@@ -95,6 +96,10 @@ class Command(BaseCommand):
                 create_major_matters(village)
             months = sum(self.create_ledgers(village) for village in villages)
             create_demo_power_lists()
+            for village in villages:
+                # Catalog disclosures of the last twelve months and the village cadres.
+                create_demo_cadres(village)
+                create_demo_disclosures(village)
         if options["verbosity"] >= 1:
             self.print_guide(villages[0])
         self.stdout.write(f"Demo data ready: {len(villages)} villages, {months} new ledger months.")
