@@ -156,7 +156,20 @@ class ReviewAdminMixin:
         return request.user.has_perm(self.model.publish_permission)
 
 
-class EntryInlineMixin:
+class EditableWithParentMixin:
+    """For inlines: rows change only while the list they belong to is editable."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
+
+
+class EntryInlineMixin(EditableWithParentMixin):
     fields = [
         "date",
         "voucher_number",
@@ -187,15 +200,6 @@ class EntryInlineMixin:
                 matters = matters.filter(village_id=self.parent_village_id)
             kwargs["queryset"] = matters
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and (obj is None or obj.is_editable)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
 
 
 class LedgerEntryInline(EntryInlineMixin, admin.TabularInline):

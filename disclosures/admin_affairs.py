@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from disclosures.admin import ReviewAdminMixin
+from disclosures.admin import EditableWithParentMixin, ReviewAdminMixin
 from disclosures.affairs import (
     Attachment,
     Cadre,
@@ -163,19 +163,6 @@ class LivelihoodRowForm(forms.ModelForm):
         if value and not PHONE.fullmatch(value):
             raise forms.ValidationError(_("Enter a phone number of digits only."))
         return mask_phone(value)
-
-
-class EditableWithParentMixin:
-    """Rows and attachments change only while their disclosure is a draft."""
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and (obj is None or obj.is_editable)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
 
 
 class LivelihoodRowInline(EditableWithParentMixin, admin.TabularInline):

@@ -1,0 +1,93 @@
+"""The village page with every module filled and ten years of finance history.
+
+    .venv/bin/python scripts/bench_village_full.py
+
+Seeds the demo on a throwaway SQLite database, gives 五庙村 nine more years of published
+months (ten in all), then reports the page's query count and median server time, rendered
+afresh (cache emptied before each request) and cached, beside a trivial view.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import types
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+warnings.filterwarnings("ignore", message="No directory at")
+REQUESTS = 100
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="portal-bench-")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import include, path
+
+    from tests import factories
+    from villages.models import Village
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    wumiao = Village.objects.get(code="371603201201")
+    first = wumiao.ledger_months.order_by("year", "month").first()
+    end = (first.year, first.month - 1) if first.month > 1 else (first.year - 1, 12)
+    factories.make_history(wumiao, 108, 20, end=end)
+
+    urls = types.ModuleType("bench_full_urls")
+    urls.urlpatterns = [
+        path("bench-trivial/", lambda request: HttpResponse("ok")),
+        path("", include("portal.urls")),
+    ]
+    sys.modules["bench_full_urls"] = urls
+    client = Client()
+
+    def run(url, cold):
+        for _ in range(5):
+            client.get(url)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        count = len(queries)
+        times = []
+        for _ in range(REQUESTS):
+            if cold:
+                cache.clear()
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000, count
+
+    with override_settings(ROOT_URLCONF="bench_full_urls"):
+        trivial, _ = run("/bench-trivial/", cold=False)
+        page = wumiao.get_absolute_url()
+        cold_ms, cold_q = run(page, cold=True)
+        warm_ms, _ = run(page, cold=False)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page)
+            client.get(page)
+        warm_q = len(queries) - cold_q
+    months = wumiao.ledger_months.published().count()
+    disclosures = wumiao.disclosures.published().count()
+    print(f"五庙村: {months} published months, {disclosures} published disclosures")
+    print(f"trivial view          {trivial:7.2f} ms")
+    print(f"village page, afresh  {cold_ms:7.2f} ms  {cold_q} queries")
+    ratio = warm_ms / trivial
+    print(f"village page, cached  {warm_ms:7.2f} ms  {warm_q} queries ({ratio:.1f}x trivial)")
+
+
+if __name__ == "__main__":
+    main()
