@@ -215,7 +215,7 @@ class Publishable(models.Model):
         list(type(self.village).objects.select_for_update().filter(pk=self.village.pk))
         tails = [
             model.objects.published()
-            .filter(**model.chain_filter(self.village))
+            .filter(**model.chain_filter(self.village), chain_position__isnull=False)
             .order_by("-chain_position")
             .values_list("chain_position", "fingerprint")
             .first()
