@@ -344,7 +344,7 @@ class LedgerCorrection(Publishable):
 
 def chain_members():
     """Every kind of disclosure that links into a village's fingerprint chain."""
-    return [LedgerMonth, LedgerCorrection, Disclosure, MatterStep]
+    return [LedgerMonth, LedgerCorrection, Disclosure, MatterStep, SunshineReport]
 
 
 class LedgerEntryQuerySet(models.QuerySet):
@@ -626,6 +626,13 @@ from disclosures.affairs import (  # noqa: E402
 )
 from disclosures.matters import MajorMatter, MatterStep  # noqa: E402
 from disclosures.powers import PowerItem, PowerStep  # noqa: E402
+from disclosures.sunshine import (  # noqa: E402
+    CadreEvaluation,
+    SunshineQuestion,
+    SunshineReport,
+    SunshineTask,
+    TaskFollowUp,
+)
 
 __all__ += [
     "Attachment",
@@ -637,4 +644,9 @@ __all__ += [
     "MatterStep",
     "PowerItem",
     "PowerStep",
+    "CadreEvaluation",
+    "SunshineQuestion",
+    "SunshineReport",
+    "SunshineTask",
+    "TaskFollowUp",
 ]
