@@ -135,11 +135,12 @@ class SunshineReport(Publishable):
         )
 
     def clean(self):
-        if self.year and self.quarter in (1, 2, 3, 4) and self.meeting_date:
-            if self.meeting_date < self.quarter_start:
-                raise ValidationError(
-                    {"meeting_date": _("The meeting cannot be held before the quarter it reports.")}
-                )
+        if not (self.year and self.quarter in (1, 2, 3, 4) and self.meeting_date):
+            return
+        if self.meeting_date < self.quarter_start:
+            raise ValidationError(
+                {"meeting_date": _("The meeting cannot be held before the quarter it reports.")}
+            )
 
     # Carry-over of the tasks fixed at earlier meetings.
 
