@@ -8,6 +8,7 @@ from disclosures import (
     views_affairs,
     views_matters,
     views_powers,
+    views_sunshine,
 )
 
 
@@ -47,7 +48,20 @@ class YearConverter:
         return f"{value:04d}"
 
 
+class QuarterConverter:
+    """1 to 4, as in /v/371603201201/sunshine/2026-q3/."""
+
+    regex = r"[1-4]"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
 register_converter(PeriodConverter, "period")
+register_converter(QuarterConverter, "quarter")
 register_converter(YearConverter, "year")
 register_converter(VillageCodeConverter, "village_code")
 register_converter(exports.ExportFormatConverter, "export_format")
@@ -85,6 +99,13 @@ urlpatterns = [
     ),
     path("v/<village_code:code>/matters/", views_matters.matters, name="matters"),
     path("v/<village_code:code>/matters/<int:pk>/", views_matters.matter, name="matter"),
+    # Quarterly sunshine reports (阳光述职): every quarter and each cadre's history; one meeting.
+    path("v/<village_code:code>/sunshine/", views_sunshine.sunshine, name="sunshine"),
+    path(
+        "v/<village_code:code>/sunshine/<year:year>-q<quarter:quarter>/",
+        views_sunshine.sunshine_report,
+        name="sunshine_report",
+    ),
     # The small and micro power lists, one positive item's flowchart, the printed booklet.
     path("v/<village_code:code>/powers/", views_powers.power_list, name="powers"),
     path("v/<village_code:code>/powers/<int:pk>/", views_powers.power_item, name="power_item"),
