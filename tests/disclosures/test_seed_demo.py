@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth, Status
+from disclosures.sunshine import Outcome, SunshineReport, TaskFollowUp
 from villages.models import District, Township, Village
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
 
@@ -29,6 +30,8 @@ def counts():
             LedgerMonth,
             LedgerEntry,
             Category,
+            SunshineReport,
+            TaskFollowUp,
             get_user_model(),
         ]
     }
@@ -143,3 +146,20 @@ def test_the_demo_accountant_sees_only_assigned_villages(client, seeded):
     villages = {month.village.code for month in response.context["cl"].queryset}
     # Every 利国乡 village; none of 黄升镇, which 王会计 (kuaiji2) keeps.
     assert villages == {"371603201201", "371603201202", "371603201203", "371603201204"}
+
+
+def test_it_holds_sunshine_reports_with_tasks_carried_over(seeded):
+    wumiao = Village.objects.get(code="371603201201")
+    reports = list(wumiao.sunshine_reports.order_by("year", "quarter"))
+    assert len(reports) == 3
+    assert all(report.status == Status.PUBLISHED for report in reports)
+    assert [e.cadre.name for e in reports[-1].evaluations.all()] == [
+        "韩兴和",
+        "闫文明",
+        "刘建国",
+        "王秀兰",
+        "李振华",
+    ]
+    outcomes = set(TaskFollowUp.objects.values_list("outcome", flat=True))
+    assert Outcome.DONE in outcomes and Outcome.NOT_DONE in outcomes
+    assert SunshineReport.objects.values("village").distinct().count() == Village.objects.count()

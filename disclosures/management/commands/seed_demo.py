@@ -18,6 +18,7 @@ from disclosures.affairs_demo import create_demo_cadres, create_demo_disclosures
 from disclosures.matters import Body, MajorMatter, MatterStep
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
 from disclosures.power_demo import create_demo_power_lists
+from disclosures.sunshine_demo import create_demo_sunshine_reports
 from villages.models import District, Township, Village
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
 
@@ -100,6 +101,8 @@ class Command(BaseCommand):
                 # Catalog disclosures of the last twelve months and the village cadres.
                 create_demo_cadres(village)
                 create_demo_disclosures(village)
+                # After the cadres: each quarter's meeting evaluates them.
+                create_demo_sunshine_reports(village)
         if options["verbosity"] >= 1:
             self.print_guide(villages[0])
         self.stdout.write(f"Demo data ready: {len(villages)} villages, {months} new ledger months.")
