@@ -21,6 +21,7 @@ from disclosures.sunshine import (
 )
 from tests import factories
 from tests.disclosures.affairs_helpers import make_disclosure
+from tests.disclosures.review_helpers import bypassing_triggers, on_postgresql
 from tests.disclosures.sunshine_helpers import follow_ups_of, make_cadres, make_report
 
 D = datetime.date
@@ -181,9 +182,7 @@ def test_the_content_covers_every_row_of_the_report(wumiao, cadres):
 
 def test_a_row_changed_behind_the_portals_back_breaks_the_chain(wumiao, cadres):
     report = make_report(wumiao, cadres=cadres)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            pytest.skip("PostgreSQL refuses the change itself (test_sunshine_triggers)")
+    with bypassing_triggers(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE disclosures_cadreevaluation SET dissatisfied = 0 WHERE report_id = %s",
             [report.pk],
@@ -256,6 +255,27 @@ def test_a_draft_and_its_rows_can_be_changed_and_deleted(wumiao, cadres):
     draft.delete()
     assert not SunshineReport.objects.filter(pk=draft.pk).exists()
     assert SunshineTask.objects.filter(task="修路灯").exists()
+
+
+@pytest.mark.skipif(not on_postgresql, reason="the permanence triggers exist on PostgreSQL only")
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE disclosures_sunshinereport SET notes = 'x' WHERE id = %(report)s",
+        "DELETE FROM disclosures_sunshinereport WHERE id = %(report)s",
+        "UPDATE disclosures_cadreevaluation SET satisfied = 0 WHERE report_id = %(report)s",
+        "DELETE FROM disclosures_sunshinequestion WHERE report_id = %(report)s",
+        "UPDATE disclosures_sunshinetask SET owner = 'x' WHERE report_id = %(report)s",
+        "UPDATE disclosures_taskfollowup SET outcome = 'done' WHERE report_id = %(report)s",
+        "INSERT INTO disclosures_sunshinequestion (report_id, cadre_id, question, answer)"
+        " VALUES (%(report)s, %(cadre)s, 'q', 'a')",
+    ],
+)
+def test_postgresql_refuses_raw_changes_to_a_published_report(wumiao, cadres, sql):
+    make_report(wumiao, 2026, 1, cadres=cadres, tasks=["修路灯"])
+    report = make_report(wumiao, 2026, 2, cadres=cadres, tasks=["挖沟"])
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, {"report": report.pk, "cadre": cadres[0].pk})
 
 
 # Tasks carry over until they are done.
