@@ -20,6 +20,7 @@ from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
 from disclosures.power_demo import create_demo_power_lists
 from villages.models import District, Township, Village
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
+from villages.visits import seed_demo_visits
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -100,6 +101,8 @@ class Command(BaseCommand):
                 # Catalog disclosures of the last twelve months and the village cadres.
                 create_demo_cadres(village)
                 create_demo_disclosures(village)
+            # Four months of page views and scans, for the township's visits page.
+            seed_demo_visits(villages)
         if options["verbosity"] >= 1:
             self.print_guide(villages[0])
         self.stdout.write(f"Demo data ready: {len(villages)} villages, {months} new ledger months.")
