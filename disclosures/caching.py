@@ -1,32 +1,83 @@
-"""Public pages are cached until the village publishes something new.
+"""Public pages are cached until the village publishes something new, and counted.
 
 A villager's page changes only when the village publishes, so the rendered page is kept
 under a key holding the village's public_version: publishing bumps the version and the
-next request renders afresh. A warm page costs one query (the village). The timeout
-bounds how long a renamed village or township shows its old name.
+next request renders afresh. A warm page costs one query (the village) and the count.
+The timeout bounds how long a renamed village or township shows its old name.
+
+Counting (villages/visits.py): every page this decorator serves is an HTML page of the
+village. A GET answered 200 counts one view, cached or not; HEAD, redirects, errors and
+requests from bots and link-preview fetchers do not. Downloads (CSV, XLSX, PDF), photos
+and the QR image have their own views and are never counted. A printed QR code opens the
+page with ?qr: that request counts one scan and redirects to the clean address, which
+then counts the view, so one scan is one scan and one view, and the marker never reaches
+the cache or the page's links.
 """
 
 import hashlib
+import logging
+import re
 from functools import wraps
 
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.db import DatabaseError
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
 
 from villages.models import Village
+from villages.visits import SCAN_MARKER, record_visit
 
 PUBLIC_PAGE_SECONDS = 300
 
+# Crawlers, link previews (which fetch a page when a link is pasted in a chat), scripts
+# and monitors. No User-Agent at all is a script too: every browser sends one. WeChat's
+# in-app browser ("MicroMessenger") is what most villagers use and matches none of these;
+# CUBOT is a brand of Android phones, not a bot.
+BOT_USER_AGENT = re.compile(
+    r"(?<!cu)bot|spider|crawl|slurp|preview|facebookexternalhit|whatsapp|headless"
+    r"|curl|wget|python-|go-http-client|java/|okhttp|monitor",
+    re.IGNORECASE,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def is_bot(request):
+    user_agent = request.headers.get("User-Agent", "")
+    return not user_agent or BOT_USER_AGENT.search(user_agent) is not None
+
+
+def _count(village, request, *, scan=False):
+    if request.method != "GET" or is_bot(request):
+        return
+    try:
+        record_visit(village, scan=scan)
+    except DatabaseError:
+        # A lost count is not worth a villager's page (e.g. SQLite busy under load).
+        logger.warning("Could not count a visit of village %s", village.code, exc_info=True)
+
+
+def _without_marker(request):
+    query = request.GET.copy()
+    del query[SCAN_MARKER]
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
 
 def public_village_page(view):
-    """Wrap a view(request, village, **kwargs): load the village by its code and serve
-    the cached page when there is one."""
+    """Wrap a view(request, village, **kwargs): load the village by its code, serve
+    the cached page when there is one, and count the visit."""
 
     @wraps(view)
     def wrapper(request, code, **kwargs):
         village = get_object_or_404(Village.objects.with_places(), code=code)
+        if SCAN_MARKER in request.GET:
+            _count(village, request, scan=True)
+            response = HttpResponseRedirect(_without_marker(request))
+            # Each scan must reach the server, even the same phone's second one.
+            add_never_cache_headers(response)
+            return response
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         key = f"public-page:{village.pk}:{village.public_version}:{get_language()}:{path}"
         cached = cache.get(key)
@@ -36,6 +87,8 @@ def public_village_page(view):
             response = view(request, village, **kwargs)
             if response.status_code == 200 and request.method == "GET":
                 cache.set(key, response.content, PUBLIC_PAGE_SECONDS)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            _count(village, request)
         # The language comes from Accept-Language or the language cookie.
         patch_vary_headers(response, ["Accept-Language", "Cookie"])
         response["Content-Language"] = get_language()

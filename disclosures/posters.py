@@ -27,6 +27,7 @@ from disclosures.money import capital_yuan
 from villages.models import Village
 from villages.pdf import render_pdf
 from villages.qr import qr_png_data_uri
+from villages.visits import SCAN_MARKER
 
 SIZES = {"a4": "A4", "a3": "A3"}
 POSTER_CACHE_SECONDS = 24 * 3600
@@ -153,7 +154,9 @@ def render_month_poster(month, size="a4"):
         raise ValueError("only a published month is posted")
     with translation.override("zh-hans"):
         context = poster_context(month, size)
-        context["qr"] = qr_png_data_uri(context["url"])
+        # Scanning the board's code counts as a scan, like the sign's; the printed text
+        # stays the clean address, for typing.
+        context["qr"] = qr_png_data_uri(f"{context['url']}?{SCAN_MARKER}")
         return render_pdf("disclosures/poster.html", context)
 
 

@@ -11,6 +11,7 @@ from disclosures.finance import month_report, year_report
 from disclosures.models import LedgerEntry
 from disclosures.publishing import Status
 from disclosures.tables import LedgerEntryTable
+from villages.visits import views_this_month
 
 # What the public pages need of a month (status too: Publishable.from_db reads it).
 LIST_FIELDS = ("id", "village_id", "status", "year", "month", "opening_balance")
@@ -61,13 +62,16 @@ def _published_months(village):
 def village_page(request, village):
     """What a villager sees after scanning the sign: the latest published month in full,
     links to every earlier month and year, and the latest disclosures of each module.
-    A fixed number of queries however long the history, one when the page is cached."""
+    A fixed number of queries however long the history, one when the page is cached
+    (and the visit count's one write, disclosures/caching.py)."""
     months = list(_published_months(village).order_by("-year", "-month"))
     context = {
         "village": village,
         "months_by_year": _month_links(village, months),
         "modules": module_summaries(village),
         "timeliness": village_timeliness(village),
+        # Rendered into the cached page: the number may lag by up to PUBLIC_PAGE_SECONDS.
+        "views_this_month": views_this_month(village),
     }
     if months:
         context.update(_month_context(months[0], request.GET.get("sort")))

@@ -6,6 +6,7 @@ wumiao's books only; the reviewer reviews wumiao; the township staff user works 
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from tests import factories
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
@@ -17,6 +18,22 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# WeChat's in-app browser on a cheap Android phone, as most villagers read the pages.
+WECHAT_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 10; M2006C3LC Build/QP1A.190711.020; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 "
+    "MMWEBSDK/20230701 MMWEBID/1234 MicroMessenger/8.0.40.2420(0x28002837) WeChat/arm64 "
+    "Weixin NetType/4G Language/zh_CN ABI/arm64"
+)
+
+
+@pytest.fixture
+def client():
+    """The test client with a phone's User-Agent: public pages count visits from browsers
+    only (disclosures/caching.py), and a request without a User-Agent is a script's."""
+    return Client(HTTP_USER_AGENT=WECHAT_USER_AGENT)
 
 
 @pytest.fixture

@@ -41,6 +41,11 @@ class TownshipQuerySet(models.QuerySet):
             return self
         return self.filter(Q(staff=user) | Q(villages__staff=user)).distinct()
 
+    def supervised_by(self, user):
+        """Townships whose record the user may watch: every one for a superuser, their own
+        for township staff, none for accountants and reviewers as such."""
+        return self if user.is_superuser else self.filter(staff=user)
+
 
 class Township(models.Model):
     """A township, town or subdistrict (乡/镇/街道). It prints the signs of its villages."""
@@ -163,3 +168,13 @@ class Village(models.Model):
     def public_url(self):
         """The absolute address the QR sign encodes."""
         return settings.PUBLIC_BASE_URL + self.get_absolute_url()
+
+    @property
+    def sign_url(self):
+        """What the printed QR code encodes: the public address with the scan marker,
+        which the page counts as a scan and redirects away (villages/visits.py)."""
+        return f"{self.public_url}?{SCAN_MARKER}"
+
+
+# Declared in its own module; imported here so Django registers it with the app.
+from villages.visits import SCAN_MARKER, VillageVisitDay  # noqa: E402, F401

@@ -13,8 +13,6 @@ def render_signs(villages, printed_on=None):
     language of the person who clicked "print".
     """
     printed_on = printed_on or timezone.localdate()
-    signs = [
-        {"village": village, "qr": qr_png_data_uri(village.public_url)} for village in villages
-    ]
+    signs = [{"village": village, "qr": qr_png_data_uri(village.sign_url)} for village in villages]
     with translation.override("zh-hans"):
         return render_pdf("villages/signs.html", {"signs": signs, "printed_on": printed_on})

@@ -26,7 +26,7 @@ def landing(request):
 @cache_control(public=True, max_age=86400)
 def qr_code(request, code):
     village = get_object_or_404(Village, code=code)
-    return HttpResponse(qr_svg(village.public_url), content_type="image/svg+xml")
+    return HttpResponse(qr_svg(village.sign_url), content_type="image/svg+xml")
 
 
 def switch_language(request, language):

@@ -20,7 +20,7 @@ from tests.disclosures.finance_helpers import (
 
 # Village, the month (with its reviewer), the village's published periods (for
 # previous/next), the entries (with those of the month's published corrections).
-FINANCE_MONTH_QUERIES = 5  # village, month, neighbours, entries, their receipt photos
+FINANCE_MONTH_QUERIES = 6  # village, month, neighbours, entries, receipt photos, visit count
 
 
 def url(code, year, month):

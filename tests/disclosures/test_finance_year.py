@@ -9,8 +9,9 @@ from tests import factories
 from tests.disclosures.finance_helpers import EXPENSE, INCOME, correction, published_month
 
 YANJIA = "371603102203"
-# The village, its published months (every year: for the years' links), the year's entries.
-FINANCE_YEAR_QUERIES = 3
+# The village, its published months (every year: for the years' links), the year's entries,
+# the visit's count.
+FINANCE_YEAR_QUERIES = 4
 
 
 def url(year, code=YANJIA):

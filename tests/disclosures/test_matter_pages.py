@@ -17,10 +17,11 @@ from tests.disclosures.matter_data import (
     month_with_entries,
 )
 
-# The village, the public matters with their spending, their published steps.
-LIST_QUERIES = 3
-# The village, the matter, its published steps, their attachments, the linked entries.
-DETAIL_QUERIES = 5
+# The village, the public matters with their spending, their published steps, the visit's count.
+LIST_QUERIES = 4
+# The village, the matter, its published steps, their attachments, the linked entries, the
+# visit's count.
+DETAIL_QUERIES = 6
 
 
 def list_url(village):
@@ -213,7 +214,7 @@ def test_it_speaks_english_on_request(client, road):
 
 def test_the_page_is_cached_until_the_village_publishes(client, road, django_assert_num_queries):
     client.get(detail_url(road))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the village, the visit's count
         client.get(detail_url(road))
 
     factories.publish(road.steps.get(step=6))

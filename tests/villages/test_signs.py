@@ -81,6 +81,7 @@ def test_it_prints_the_heading_in_chinese(signs):
 def test_it_prints_the_public_url_and_the_supervision_phone(signs):
     wumiao = page_text(signs, 2)
     assert f"{BASE_URL}/v/371603201201/" in wumiao
+    assert "?qr" not in wumiao  # the scan marker is in the code only, not for typing
     assert "0543-7362201" in wumiao
     yanjia = page_text(signs, 1)
     assert f"{BASE_URL}/v/371603102203/" in yanjia
@@ -116,12 +117,13 @@ def test_it_would_notice_a_missing_glyph(tmp_path, caplog, liguo):
     assert any(".notdef glyph rendered" in r.getMessage() for r in caplog.records)
 
 
-def test_it_encodes_the_village_public_url_in_the_qr_code(tmp_path, base_url, wumiao):
+def test_it_encodes_the_village_sign_url_in_the_qr_code(tmp_path, base_url, wumiao):
     path = write_signs(tmp_path, [wumiao])
     image = tmp_path / "page"
     poppler("pdftoppm", "-r", "150", "-png", "-singlefile", "-f", "1", "-l", "1", path, image)
     codes = zxingcpp.read_barcodes(Image.open(f"{image}.png"))
     assert [(code.format, code.text) for code in codes] == [
-        (zxingcpp.BarcodeFormat.QRCode, "https://cun.example.cn/v/371603201201/")
+        (zxingcpp.BarcodeFormat.QRCode, "https://cun.example.cn/v/371603201201/?qr")
     ]
-    assert codes[0].text == wumiao.public_url
+    # The marker counts the scan (villages/visits.py); the printed text stays clean.
+    assert codes[0].text == wumiao.sign_url

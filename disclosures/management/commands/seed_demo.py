@@ -21,6 +21,7 @@ from disclosures.power_demo import create_demo_power_lists
 from disclosures.sunshine_demo import create_demo_sunshine_reports
 from villages.models import District, Township, Village
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
+from villages.visits import seed_demo_visits
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -103,6 +104,8 @@ class Command(BaseCommand):
                 create_demo_disclosures(village)
                 # After the cadres: each quarter's meeting evaluates them.
                 create_demo_sunshine_reports(village)
+            # Four months of page views and scans, for the township's visits page.
+            seed_demo_visits(villages)
         if options["verbosity"] >= 1:
             self.print_guide(villages[0])
         self.stdout.write(f"Demo data ready: {len(villages)} villages, {months} new ledger months.")

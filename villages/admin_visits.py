@@ -1,0 +1,135 @@
+"""Visits in the admin: each village's page views and QR scans, month by month.
+
+For township staff and superusers (Township.objects.supervised_by), like the compliance
+dashboard: accountants and reviewers as such get a 403. The last twelve months of every
+village of the user's townships, and each township's table as CSV. The counts are in
+villages/visits.py.
+
+Imported at the end of villages/admin.py: it adds its URLs in front of the admin's.
+"""
+
+import csv
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villages.models import Township, Village
+from villages.visits import last_months, monthly_counts
+
+
+@dataclass
+class VisitRow:
+    village: Village
+    cells: list  # (views, scans) per month, oldest first
+
+    @property
+    def views(self):
+        return sum(views for views, _ in self.cells)
+
+    @property
+    def scans(self):
+        return sum(scans for _, scans in self.cells)
+
+
+@dataclass
+class TownshipVisits:
+    township: Township
+    rows: list
+
+    @property
+    def month_totals(self):
+        columns = zip(*(row.cells for row in self.rows), strict=True)
+        return [(sum(v for v, _ in column), sum(s for _, s in column)) for column in columns]
+
+    @property
+    def views(self):
+        return sum(row.views for row in self.rows)
+
+    @property
+    def scans(self):
+        return sum(row.scans for row in self.rows)
+
+
+def township_visits(townships, months):
+    """One TownshipVisits per township, its villages in code order. Two queries."""
+    villages = list(Village.objects.filter(township__in=townships).order_by("code"))
+    counts = monthly_counts(villages, months)
+    by_township = {township.pk: TownshipVisits(township, []) for township in townships}
+    for village in villages:
+        cells = [counts.get((village.pk, month), (0, 0)) for month in months]
+        by_township[village.township_id].rows.append(VisitRow(village, cells))
+    return list(by_township.values())
+
+
+def _townships_or_403(request):
+    townships = list(Township.objects.supervised_by(request.user).order_by("code"))
+    if not townships:
+        raise PermissionDenied
+    return townships
+
+
+def dashboard(request):
+    months = last_months(timezone.localdate())
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Visits: page views and QR scans of my townships' villages"),
+        "months": months,
+        "reports": township_visits(_townships_or_403(request), months),
+    }
+    return TemplateResponse(request, "admin/villages/visits.html", context)
+
+
+def _csv_cell(value):
+    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def export_csv(request, township_code):
+    """One line per village and month (UTF-8 with a BOM, so Excel reads the Chinese)."""
+    township = next((t for t in _townships_or_403(request) if t.code == township_code), None)
+    if township is None:
+        raise Http404
+    today = timezone.localdate()
+    months = last_months(today)
+    report = township_visits([township], months)[0]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"visits-{township.code}-{today:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("Village code"), _("Village"), _("Month"), _("Views"), _("QR scans")])
+    for row in report.rows:
+        for month, (views, scans) in zip(months, row.cells, strict=True):
+            writer.writerow(
+                [row.village.code, _csv_cell(row.village.name), f"{month:%Y-%m}", views, scans]
+            )
+    return response
+
+
+def visits_urls():
+    view = admin.site.admin_view
+    return [
+        path("villages/visits/", view(dashboard), name="villages_visits"),
+        path(
+            "villages/visits/<str:township_code>.csv",
+            view(export_csv),
+            name="villages_visits_csv",
+        ),
+    ]
+
+
+_admin_urls = admin.site.get_urls
+
+
+def _get_urls():
+    # In front of the admin's own: its catch-all view would otherwise answer first.
+    return visits_urls() + _admin_urls()
+
+
+admin.site.get_urls = _get_urls
