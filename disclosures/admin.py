@@ -408,5 +408,6 @@ from disclosures import (  # noqa: E402
     admin_compliance,  # noqa: F401  (the township's compliance dashboard)
     admin_matters,  # noqa: F401  (major matters and their steps)
     admin_powers,  # noqa: F401  (small and micro power lists)
+    admin_questions,  # noqa: F401  (villagers' questions, answers, moderation log)
     receipt_admin,  # noqa: E402, F401
 )

@@ -626,6 +626,7 @@ from disclosures.affairs import (  # noqa: E402
 )
 from disclosures.matters import MajorMatter, MatterStep  # noqa: E402
 from disclosures.powers import PowerItem, PowerStep  # noqa: E402
+from disclosures.questions import Answer, Question, QuestionAttempt, QuestionEvent  # noqa: E402
 
 __all__ += [
     "Attachment",
@@ -637,4 +638,8 @@ __all__ += [
     "MatterStep",
     "PowerItem",
     "PowerStep",
+    "Answer",
+    "Question",
+    "QuestionAttempt",
+    "QuestionEvent",
 ]

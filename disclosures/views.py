@@ -10,6 +10,7 @@ from disclosures.compliance import village_timeliness
 from disclosures.finance import month_report, year_report
 from disclosures.models import LedgerEntry
 from disclosures.publishing import Status
+from disclosures.questions import Question, QuestionRecord, public_questions
 from disclosures.tables import LedgerEntryTable
 
 # What the public pages need of a month (status too: Publishable.from_db reads it).
@@ -23,8 +24,14 @@ def _month_context(month, sort=None):
     """The month body (includes/_month.html): one query, the entries with those of the
     month's published corrections. Sorting sorts the loaded list."""
     report = month_report(month)
-    row_context = {"village_code": month.village.code, "flagged_ids": report.flagged_ids}
+    questions = list(public_questions(Question.objects.filter(entry__ledger=month)))
+    row_context = {
+        "village_code": month.village.code,
+        "flagged_ids": report.flagged_ids,
+        "asked_ids": {q.entry_id for q in questions if not q.is_hidden},
+    }
     return {
+        "questions": questions,
         "month": month,
         "report": report,
         "summary": report.summary,
@@ -68,6 +75,7 @@ def village_page(request, village):
         "months_by_year": _month_links(village, months),
         "modules": module_summaries(village),
         "timeliness": village_timeliness(village),
+        "question_record": QuestionRecord.for_village(village),
     }
     if months:
         context.update(_month_context(months[0], request.GET.get("sort")))

@@ -57,6 +57,10 @@ ROLE_PERMISSIONS = {
         "disclosures.view_catalogitem",
         "disclosures.view_poweritem",
         "disclosures.view_powerstep",
+        "disclosures.view_question",
+        "disclosures.answer_question",
+        "disclosures.view_answer",
+        "disclosures.add_answer",
     ],
     REVIEWER: [
         "villages.view_village",
@@ -78,6 +82,10 @@ ROLE_PERMISSIONS = {
         "disclosures.view_powerstep",
         "disclosures.publish_disclosure",
         "disclosures.publish_matterstep",
+        "disclosures.view_question",
+        "disclosures.answer_question",
+        "disclosures.view_answer",
+        "disclosures.add_answer",
     ],
     TOWNSHIP_STAFF: [
         "villages.view_township",
@@ -110,6 +118,12 @@ ROLE_PERMISSIONS = {
         "disclosures.add_powerstep",
         "disclosures.change_powerstep",
         "disclosures.delete_powerstep",
+        "disclosures.view_question",
+        "disclosures.answer_question",
+        "disclosures.view_answer",
+        "disclosures.add_answer",
+        "disclosures.moderate_question",
+        "disclosures.view_questionevent",
     ],
 }
 
