@@ -39,6 +39,11 @@ def new_tracking_code():
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
 
+def today():
+    """Beijing's date: deadlines are counted in the villagers' days. (Tests move it.)"""
+    return timezone.localdate()
+
+
 def normalize_tracking_code(typed):
     """What a villager types back ("k7m4-9qxp ") as stored ("K7M49QXP")."""
     return "".join(ch for ch in typed.upper() if ch.isalnum())
@@ -245,17 +250,17 @@ class Question(models.Model):
     def is_hidden(self):
         return self.hidden_at is not None
 
-    def is_overdue(self, today=None):
-        today = today or timezone.localdate()
+    def is_overdue(self, on=None):
+        on = on or today()
         return (
             self.first_answered_at is None
             and self.status in (QuestionStatus.RECEIVED, QuestionStatus.ESCALATED)
-            and today > self.due_on
+            and on > self.due_on
         )
 
-    def days_overdue(self, today=None):
-        today = today or timezone.localdate()
-        return (today - self.due_on).days if self.is_overdue(today) else 0
+    def days_overdue(self, on=None):
+        on = on or today()
+        return (on - self.due_on).days if self.is_overdue(on) else 0
 
     @property
     def answered_on_time(self):
@@ -478,10 +483,9 @@ class QuestionRecord:
         self.on_time_share = round(100 * on_time / judged) if judged else None
 
     @classmethod
-    def for_village(cls, village, today=None):
-        today = today or timezone.localdate()
+    def for_village(cls, village, on=None):
         rows = village.questions.values_list("received_at", "first_answered_at", "due_on")
-        return cls(rows, today)
+        return cls(rows, on or today())
 
 
 def public_questions(queryset):

@@ -48,11 +48,19 @@ class QuestionForm(forms.Form):
         max_length=QUESTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Shown in public with the answer. Up to 500 characters."),
+        error_messages={
+            "required": _("Write your question."),
+            "min_length": _("Write at least %(limit_value)d characters."),
+            "max_length": _(
+                "Keep it to at most %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
     )
     name = forms.CharField(
         label=_("Your name (optional)"),
         max_length=30,
         required=False,
+        error_messages={"max_length": _("At most %(limit_value)d characters.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     phone = forms.RegexField(
@@ -202,7 +210,6 @@ def tracking(request, tracking_code):
         "question": question,
         "sent": "sent" in request.GET,
         "escalated": "escalated" in request.GET,
-        "today": timezone.localdate(),
     }
     response = render(request, "disclosures/questions/tracking.html", context)
     response["X-Robots-Tag"] = "noindex"
@@ -221,6 +228,5 @@ def village_questions(request, village):
         "record": QuestionRecord.for_village(village),
         "page_obj": page,
         "questions": page.object_list,
-        "today": timezone.localdate(),
     }
     return render(request, "disclosures/questions/list.html", context)

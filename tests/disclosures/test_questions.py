@@ -189,7 +189,7 @@ def test_the_villages_record(wumiao, dongying, accountant):
     ask(wumiao, when=at(2026, 9, 1))  # unanswered, overdue: counts as not on time
     ask(wumiao, when=at(2026, 11, 20))  # unanswered, not yet due: not judged
 
-    record = QuestionRecord.for_village(wumiao, today=datetime.date(2026, 11, 27))
+    record = QuestionRecord.for_village(wumiao, on=datetime.date(2026, 11, 27))
     assert (record.received, record.answered) == (4, 2)
     assert record.median_days == 14.0
     assert record.on_time_share == 33  # 1 of 3
