@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 
 from disclosures.questions import (
     Answer,
@@ -204,8 +205,6 @@ def test_the_villages_record(wumiao, dongying, accountant):
 
 
 def test_a_question_is_about_at_most_one_thing(wumiao):
-    from django.db import IntegrityError, transaction
-
     from tests.disclosures.matter_data import make_matter
     from tests.factories import make_month
 
@@ -222,3 +221,26 @@ def test_a_question_is_about_at_most_one_thing(wumiao):
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         question.save()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the permanence triggers exist on PostgreSQL only"
+)
+def test_postgresql_refuses_raw_edits_of_what_was_written(wumiao, accountant):
+    question = ask(wumiao)
+    question.answer(accountant, "答复")
+    statements = [
+        ("UPDATE disclosures_question SET text = 'x' WHERE id = %s", question.pk),
+        ("UPDATE disclosures_question SET asker_phone = '' WHERE id = %s", question.pk),
+        ("DELETE FROM disclosures_question WHERE id = %s", question.pk),
+        ("UPDATE disclosures_answer SET text = 'x' WHERE question_id = %s", question.pk),
+        ("DELETE FROM disclosures_answer WHERE question_id = %s", question.pk),
+        ("DELETE FROM disclosures_questionevent WHERE question_id = %s", question.pk),
+    ]
+    for sql, pk in statements:
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+    # The steps themselves still work: they change only status columns.
+    question.refresh_from_db()
+    question.say_not_resolved()
+    assert Question.objects.get(pk=question.pk).status == QuestionStatus.ESCALATED
