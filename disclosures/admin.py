@@ -408,6 +408,7 @@ from disclosures import (  # noqa: E402
     admin_compliance,  # noqa: F401  (the township's compliance dashboard)
     admin_matters,  # noqa: F401  (major matters and their steps)
     admin_powers,  # noqa: F401  (small and micro power lists)
+    admin_questions,  # noqa: F401  (villagers' questions, answers, moderation log)
     admin_sunshine,  # noqa: F401  (quarterly sunshine reports)
     receipt_admin,  # noqa: E402, F401
 )

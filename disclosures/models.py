@@ -626,6 +626,7 @@ from disclosures.affairs import (  # noqa: E402
 )
 from disclosures.matters import MajorMatter, MatterStep  # noqa: E402
 from disclosures.powers import PowerItem, PowerStep  # noqa: E402
+from disclosures.questions import Answer, Question, QuestionAttempt, QuestionEvent  # noqa: E402
 from disclosures.sunshine import (  # noqa: E402
     CadreEvaluation,
     SunshineQuestion,
@@ -649,4 +650,8 @@ __all__ += [
     "SunshineReport",
     "SunshineTask",
     "TaskFollowUp",
+    "Answer",
+    "Question",
+    "QuestionAttempt",
+    "QuestionEvent",
 ]

@@ -56,13 +56,15 @@ class LedgerEntryTable(tables.Table):
         # The template writes each row's id (the entry's anchor) and class itself.
         empty_text = _("No entries this month.")
 
-    def __init__(self, *args, village_code=None, flagged_ids=(), **kwargs):
-        """village_code: to link receipt photos; flagged_ids: expenses lacking a decision
-        record (finance.MonthReport.flagged_ids)."""
+    def __init__(self, *args, village_code=None, flagged_ids=(), asked_ids=(), **kwargs):
+        """village_code: to link receipt photos and the question form; flagged_ids:
+        expenses lacking a decision record (finance.MonthReport.flagged_ids); asked_ids:
+        entries with public questions, listed under the table."""
         super().__init__(*args, **kwargs)
         self.row_numbers = itertools.count(1)
         self.village_code = village_code
         self.flagged_ids = flagged_ids
+        self.asked_ids = asked_ids
 
     def render_number(self, record):
         number = getattr(record, "row_number", None) or next(self.row_numbers)
@@ -86,13 +88,30 @@ class LedgerEntryTable(tables.Table):
             details.insert(0, _ADJUSTS[record.kind, record.amount > 0])
             badge = format_html('<strong class="badge">{}</strong> ', gettext("Correction"))
         return format_html(
-            '{}{}<span class="meta">{}</span>{}{}',
+            '{}{}<span class="meta">{}</span>{}{}{}',
             badge,
             record.description,
             " · ".join(map(str, details)),
             self._decision_flag(record),
             self._receipts(record),
+            self._ask(record),
         )
+
+    def _ask(self, record):
+        """ "Ask about this line", and a link to the questions already asked about it."""
+        if not self.village_code:
+            return ""
+        ask = format_html(
+            '<a class="ask" href="/v/{}/ask/?entry={}" rel="nofollow">{}</a>',
+            self.village_code,
+            record.pk,
+            gettext("Ask about this line"),
+        )
+        if record.pk in self.asked_ids:
+            ask = format_html(
+                '{} · <a class="ask" href="#questions">{}</a>', ask, gettext("See questions")
+            )
+        return format_html('<span class="meta">{}</span>', ask)
 
     def _decision_flag(self, record):
         if record.pk not in self.flagged_ids:

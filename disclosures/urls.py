@@ -8,6 +8,7 @@ from disclosures import (
     views_affairs,
     views_matters,
     views_powers,
+    views_questions,
     views_sunshine,
 )
 
@@ -97,6 +98,11 @@ urlpatterns = [
         views_affairs.cadre_photo,
         name="cadre_photo",
     ),
+    # 码上问: ask about the village or one line; the asker follows it by a tracking code.
+    path("v/<village_code:code>/ask/", views_questions.ask, name="ask"),
+    path("v/<village_code:code>/questions/", views_questions.village_questions, name="questions"),
+    path("q/", views_questions.track, name="track"),
+    path("q/<slug:tracking_code>/", views_questions.tracking, name="tracking"),
     path("v/<village_code:code>/matters/", views_matters.matters, name="matters"),
     path("v/<village_code:code>/matters/<int:pk>/", views_matters.matter, name="matter"),
     # Quarterly sunshine reports (阳光述职): every quarter and each cadre's history; one meeting.

@@ -10,6 +10,7 @@ from disclosures.compliance import village_timeliness
 from disclosures.finance import month_report, year_report
 from disclosures.models import LedgerEntry
 from disclosures.publishing import Status
+from disclosures.questions import Question, QuestionRecord, public_questions
 from disclosures.tables import LedgerEntryTable
 from villages.visits import views_this_month
 
@@ -24,8 +25,14 @@ def _month_context(month, sort=None):
     """The month body (includes/_month.html): one query, the entries with those of the
     month's published corrections. Sorting sorts the loaded list."""
     report = month_report(month)
-    row_context = {"village_code": month.village.code, "flagged_ids": report.flagged_ids}
+    questions = list(public_questions(Question.objects.filter(entry__ledger=month)))
+    row_context = {
+        "village_code": month.village.code,
+        "flagged_ids": report.flagged_ids,
+        "asked_ids": {q.entry_id for q in questions if not q.is_hidden},
+    }
     return {
+        "questions": questions,
         "month": month,
         "report": report,
         "summary": report.summary,
@@ -72,6 +79,7 @@ def village_page(request, village):
         "timeliness": village_timeliness(village),
         # Rendered into the cached page: the number may lag by up to PUBLIC_PAGE_SECONDS.
         "views_this_month": views_this_month(village),
+        "question_record": QuestionRecord.for_village(village),
     }
     if months:
         context.update(_month_context(months[0], request.GET.get("sort")))

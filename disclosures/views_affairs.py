@@ -16,6 +16,7 @@ from disclosures.affairs import Attachment, Module
 from disclosures.affairs_public import masked_rows, module_sections, module_url
 from disclosures.caching import public_village_page
 from disclosures.publishing import Status
+from disclosures.questions import public_questions
 from disclosures.uploads import thumbnail_name
 from villages.models import Village
 
@@ -48,6 +49,7 @@ def disclosure_page(request, village, pk):
         "module_url": module_url(village, disclosure.item.module),
         "attachments": list(disclosure.attachments.all()),
         "rows": masked_rows(disclosure) if disclosure.item.has_livelihood_table else [],
+        "questions": public_questions(disclosure.questions.all()),
     }
     return render(request, "disclosures/affairs/disclosure.html", context)
 

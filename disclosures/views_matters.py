@@ -15,6 +15,7 @@ from django.urls import Resolver404, resolve
 from disclosures.caching import public_village_page
 from disclosures.matters import MatterStep, Step
 from disclosures.models import Kind, LedgerEntry
+from disclosures.questions import public_questions
 
 HUNDRED = Decimal(100)
 
@@ -113,5 +114,6 @@ def matter(request, village, pk):
         "result": steps.get(Step.RESULT_DISCLOSED),
         "entries": entries,
         "spending": Spending(matter.budget, spent),
+        "questions": public_questions(matter.questions.all()),
     }
     return render(request, "disclosures/matters/detail.html", context)

@@ -25,10 +25,17 @@ DEBUG = envbool("DEBUG", "False")
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+# A question form left open too long is shown again with what was typed (views_questions).
+CSRF_FAILURE_VIEW = "disclosures.views_questions.csrf_failure"
 
 # The absolute address printed on every QR sign. Signs hang on walls for years:
 # change it only together with a redirect from the old address.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Questions (码上问) accepted from one client address per hour, counted in the database so
+# that every server process shares the count. Villagers behind one mobile carrier's
+# address share it too: keep it modest, not tiny.
+QUESTIONS_PER_HOUR = int(os.environ.get("QUESTIONS_PER_HOUR", "5"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

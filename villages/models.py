@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.text import format_lazy
@@ -78,6 +78,15 @@ class Township(models.Model):
         help_text=_(
             "Published expenses of this amount or more that are not linked to a resolved "
             "major matter are flagged on the village's page."
+        ),
+    )
+    question_deadline_days = models.PositiveSmallIntegerField(
+        _("days to answer a question"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "A villager's question not answered within this many days goes to the township "
+            "and shows as overdue."
         ),
     )
     staff = models.ManyToManyField(

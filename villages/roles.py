@@ -77,6 +77,10 @@ ROLE_PERMISSIONS = {
         "disclosures.add_taskfollowup",
         "disclosures.change_taskfollowup",
         "disclosures.delete_taskfollowup",
+        "disclosures.view_question",
+        "disclosures.answer_question",
+        "disclosures.view_answer",
+        "disclosures.add_answer",
     ],
     REVIEWER: [
         "villages.view_village",
@@ -104,6 +108,10 @@ ROLE_PERMISSIONS = {
         "disclosures.view_sunshinetask",
         "disclosures.view_taskfollowup",
         "disclosures.publish_sunshinereport",
+        "disclosures.view_question",
+        "disclosures.answer_question",
+        "disclosures.view_answer",
+        "disclosures.add_answer",
     ],
     TOWNSHIP_STAFF: [
         "villages.view_township",
@@ -141,6 +149,12 @@ ROLE_PERMISSIONS = {
         "disclosures.view_sunshinequestion",
         "disclosures.view_sunshinetask",
         "disclosures.view_taskfollowup",
+        "disclosures.view_question",
+        "disclosures.answer_question",
+        "disclosures.view_answer",
+        "disclosures.add_answer",
+        "disclosures.moderate_question",
+        "disclosures.view_questionevent",
     ],
 }
 

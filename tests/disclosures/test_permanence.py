@@ -517,7 +517,7 @@ def test_postgresql_lets_a_submitted_month_be_published(wumiao, accountant, revi
 
 
 def test_the_permanence_triggers_are_where_they_should_be(db):
-    """PostgreSQL has the thirteen triggers; SQLite has none (the model layer refuses)."""
+    """PostgreSQL has the permanence triggers; SQLite has none (the model layer refuses)."""
     with connection.cursor() as cursor:
         if on_postgresql:
             cursor.execute(
@@ -541,6 +541,10 @@ def test_the_permanence_triggers_are_where_they_should_be(db):
         "sunshinequestion_permanent",
         "sunshinetask_permanent",
         "taskfollowup_permanent",
+        # Villagers' questions (migration 0010): their text, the answers, the log.
+        "question_permanent",
+        "answer_permanent",
+        "questionevent_permanent",
     }
     assert names == (expected if on_postgresql else set())
 
