@@ -235,13 +235,19 @@ class QuestionAdmin(admin.ModelAdmin):
         question = get_object_or_404(self.get_queryset(request), pk=object_id)
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")
-        steps = {"hide": question.hide, "show": question.show, "close": question.close}
+        steps = {
+            "hide": lambda: question.hide(request.user, reason),
+            "show": lambda: question.show(request.user, reason),
+            "close": lambda: question.close(request.user, reason),
+            "erase_contact": lambda: question.erase_contact(request.user),
+        }
         if action not in steps:
             raise PermissionDenied
         try:
-            steps[action](request.user, reason)
-        except ValidationError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)
+            steps[action]()
+        except (ValidationError, PermissionDenied) as error:
+            message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, message, messages.ERROR)
         else:
             self.message_user(request, _("Done."), messages.SUCCESS)
         return redirect("admin:disclosures_question_change", question.pk)

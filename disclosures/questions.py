@@ -73,8 +73,6 @@ class EscalationReason(models.TextChoices):
 _RECEIVED_FIELDS = (
     "village_id",
     "text",
-    "asker_name",
-    "asker_phone",
     "entry_id",
     "matter_id",
     "disclosure_id",
@@ -82,6 +80,13 @@ _RECEIVED_FIELDS = (
     "received_at",
     "tracking_code",
 )
+# Who asked may be erased (at the asker's request, or once the question is settled), never
+# changed: personal information is kept no longer than needed.
+_CONTACT_FIELDS = ("asker_name", "asker_phone")
+
+
+def _changes_what_was_written(name, old, new):
+    return new != old and not (name in _CONTACT_FIELDS and new == "")
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -92,7 +97,9 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(village__in=Village.objects.for_user(user))
 
     def update(self, **kwargs):
-        if set(kwargs) & set(_RECEIVED_FIELDS):
+        if set(kwargs) & set(_RECEIVED_FIELDS) or any(
+            kwargs.get(name, "") != "" for name in _CONTACT_FIELDS
+        ):
             raise ValidationError(_("What a villager wrote is never changed."))
         return super().update(**kwargs)
 
@@ -114,9 +121,8 @@ class QuestionQuerySet(models.QuerySet):
         now = now or timezone.now()
         today = timezone.localdate(now)
         escalated = 0
-        for pk in (
-            self.overdue(today).filter(status=QuestionStatus.RECEIVED).values_list("pk", flat=True)
-        ):
+        waiting = self.overdue(today).visible().filter(status=QuestionStatus.RECEIVED)
+        for pk in waiting.values_list("pk", flat=True):
             with transaction.atomic():
                 question = Question.objects.select_for_update().get(pk=pk)
                 if question.status == QuestionStatus.RECEIVED:  # Another run may have been first.
@@ -220,12 +226,14 @@ class Question(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk and any(
-            getattr(self, name) != value
+            _changes_what_was_written(name, value, getattr(self, name))
             for name, value in getattr(self, "_as_received", {}).items()
         ):
             raise ValidationError(_("What a villager wrote is never changed."))
         super().save(*args, **kwargs)
-        self._as_received = {name: getattr(self, name) for name in _RECEIVED_FIELDS}
+        self._as_received = {
+            name: getattr(self, name) for name in _RECEIVED_FIELDS + _CONTACT_FIELDS
+        }
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Questions are never deleted; hide one instead."))
@@ -234,7 +242,9 @@ class Question(models.Model):
     def from_db(cls, db, field_names, values):
         question = super().from_db(db, field_names, values)
         question._as_received = {
-            name: getattr(question, name) for name in _RECEIVED_FIELDS if name in field_names
+            name: getattr(question, name)
+            for name in _RECEIVED_FIELDS + _CONTACT_FIELDS
+            if name in field_names
         }
         return question
 
@@ -296,18 +306,22 @@ class Question(models.Model):
         return question
 
     def answer(self, user, text, now=None):
+        """Publish an answer. An escalated question stays escalated until the township
+        answers it: village staff may add to it, not settle it."""
         now = now or timezone.now()
-        if self.status == QuestionStatus.CLOSED:
-            raise ValidationError(_("This question is closed."))
         text = text.strip()
         if not text:
             raise ValidationError(_("Write the answer."))
         by_township = is_township_staff(user, self.village)
         with transaction.atomic():
+            self._lock()
+            if self.status == QuestionStatus.CLOSED:
+                raise ValidationError(_("This question is closed."))
             answer = Answer.objects.create(
                 question=self, text=text, answered_by=user, by_township=by_township, at=now
             )
-            self.status = QuestionStatus.ANSWERED
+            if self.status != QuestionStatus.ESCALATED or by_township:
+                self.status = QuestionStatus.ANSWERED
             if self.first_answered_at is None:
                 self.first_answered_at = now
             self.save(update_fields=["status", "first_answered_at"])
@@ -321,21 +335,37 @@ class Question(models.Model):
         """The asker (who holds the tracking code) says the answer did not resolve it.
         Once: it goes to the township, whose answer is final."""
         now = now or timezone.now()
-        if not self.can_say_not_resolved():
-            raise ValidationError(_("This question cannot be sent to the township again."))
         with transaction.atomic():
+            self._lock()  # A double tap must not escalate twice.
+            if not self.can_say_not_resolved():
+                raise ValidationError(_("This question cannot be sent to the township again."))
             self.not_resolved_at = now
             self.save(update_fields=["not_resolved_at"])
             self.escalate(EscalationReason.NOT_RESOLVED, now)
 
     def escalate(self, reason, now=None):
+        """To the township. The first escalation's date and reason are kept: a question
+        escalated for being overdue and later by its asker shows both (not_resolved_at)."""
         now = now or timezone.now()
         with transaction.atomic():
             self.status = QuestionStatus.ESCALATED
-            self.escalated_at = now
-            self.escalation_reason = reason
+            if self.escalated_at is None:
+                self.escalated_at = now
+                self.escalation_reason = reason
             self.save(update_fields=["status", "escalated_at", "escalation_reason"])
             self._log(QuestionEvent.Action.ESCALATED, None, now, EscalationReason(reason).label)
+
+    def _lock(self):
+        """Re-read the question's state under a row lock (PostgreSQL; SQLite has one
+        writer at a time), so that two steps at once do not both pass their checks."""
+        state = (
+            Question.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values("status", "first_answered_at", "not_resolved_at", "escalated_at")
+            .get()
+        )
+        for name, value in state.items():
+            setattr(self, name, value)
 
     def close(self, user, note="", now=None):
         self._check_moderator(user)
@@ -373,6 +403,15 @@ class Question(models.Model):
             self.hidden_reason = ""
             self.save(update_fields=["hidden_at", "hidden_reason"])
             self._log(QuestionEvent.Action.SHOWN, user, now, reason.strip())
+
+    def erase_contact(self, user, now=None):
+        """Remove who asked (name and phone), at the asker's request or once settled."""
+        self._check_moderator(user)
+        now = now or timezone.now()
+        with transaction.atomic():
+            self.asker_name = self.asker_phone = ""
+            self.save(update_fields=list(_CONTACT_FIELDS))
+            self._log(QuestionEvent.Action.ERASED, user, now)
 
     def _check_moderator(self, user):
         if not is_township_staff(user, self.village):
@@ -426,6 +465,7 @@ class QuestionEvent(models.Model):
         CLOSED = "closed", _("closed")
         HIDDEN = "hidden", _("hidden")
         SHOWN = "shown", _("shown again")
+        ERASED = "erased", _("name and phone removed")
 
     question = models.ForeignKey(
         Question, on_delete=models.PROTECT, related_name="events", verbose_name=_("question")
@@ -470,21 +510,29 @@ class QuestionRecord:
     """A village's record in answering: shown on its page."""
 
     def __init__(self, rows, today):
-        """rows: (received_at, first_answered_at, due_on) of every question."""
+        """rows: (received_at, first_answered_at, due_on, status) of every question not
+        hidden. Answered ones are judged on time or late; unanswered ones past their
+        deadline are late, unless the township closed them."""
         rows = list(rows)
         self.received = len(rows)
-        answered = [(r, a, due) for r, a, due in rows if a is not None]
+        answered = [(r, a, due) for r, a, due, _status in rows if a is not None]
         self.answered = len(answered)
         days = [(a - r).total_seconds() / 86400 for r, a, _due in answered]
         self.median_days = round(statistics.median(days), 1) if days else None
         on_time = sum(1 for _r, a, due in answered if timezone.localdate(a) <= due)
-        late_open = sum(1 for _r, a, due in rows if a is None and today > due)
+        late_open = sum(
+            1
+            for _r, a, due, status in rows
+            if a is None and today > due and status != QuestionStatus.CLOSED
+        )
         judged = self.answered + late_open
         self.on_time_share = round(100 * on_time / judged) if judged else None
 
     @classmethod
     def for_village(cls, village, on=None):
-        rows = village.questions.values_list("received_at", "first_answered_at", "due_on")
+        rows = village.questions.visible().values_list(
+            "received_at", "first_answered_at", "due_on", "status"
+        )
         return cls(rows, on or today())
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from disclosures.caching import public_village_page
@@ -119,14 +120,27 @@ def _page(request, village):
     return page if page.startswith(village.get_absolute_url()) else ""
 
 
+def client_address(request):
+    """The phone's address: REMOTE_ADDR, or behind a proxy the header it sets
+    (settings.CLIENT_ADDRESS_HEADER; of X-Forwarded-For the last, the proxy's own entry)."""
+    header = settings.CLIENT_ADDRESS_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _client_key(request):
     """A keyed hash of the client's address: enough to count, not to identify."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _ask_page(request, village, form, *, status=200, refused=""):
-    subject_name, subject = _subject(request, village)
+    try:
+        subject_name, subject = _subject(request, village)
+    except Http404:
+        # Showing a refused post again: keep what was typed, whatever it was about.
+        subject_name, subject = None, None
     context = {
         "village": village,
         "form": form,
@@ -139,14 +153,24 @@ def _ask_page(request, village, form, *, status=200, refused=""):
 
 
 @never_cache
+@sensitive_post_parameters("name", "phone")
 @require_http_methods(["GET", "POST"])
 def ask(request, code):
     village = get_object_or_404(Village.objects.with_places(), code=code)
     if request.method == "GET":
+        _subject(request, village)  # A link to something not public: 404.
         return _ask_page(request, village, QuestionForm())
     form = QuestionForm(request.POST)
     if not form.is_valid():
         return _ask_page(request, village, form, status=400)
+    try:
+        _subject_name, subject = _subject(request, village)
+    except Http404:
+        refused = _(
+            "What you asked about is not (or no longer) public. Press Send again to ask the "
+            "village without it; what you wrote is kept."
+        )
+        return _ask_page(request, village, form, status=400, refused=refused)
     now = timezone.now()
     if not accepted_recently(_client_key(request), now, settings.QUESTIONS_PER_HOUR):
         refused = _(
@@ -154,7 +178,6 @@ def ask(request, code):
             "phone. Please send this one later; what you wrote is kept below."
         ) % {"count": settings.QUESTIONS_PER_HOUR}
         return _ask_page(request, village, form, status=429, refused=refused)
-    _subject_name, subject = _subject(request, village)
     question = Question.receive(
         village,
         form.cleaned_data["text"],
@@ -212,7 +235,9 @@ def tracking(request, tracking_code):
         "escalated": "escalated" in request.GET,
     }
     response = render(request, "disclosures/questions/tracking.html", context)
+    # The address holds the asker's code: keep it out of search engines and Referer headers.
     response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

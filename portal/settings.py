@@ -36,6 +36,9 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 # that every server process shares the count. Villagers behind one mobile carrier's
 # address share it too: keep it modest, not tiny.
 QUESTIONS_PER_HOUR = int(os.environ.get("QUESTIONS_PER_HOUR", "5"))
+# Behind a reverse proxy every request comes from the proxy: name the header it sets to the
+# client's address, as Django sees it (e.g. HTTP_X_REAL_IP, HTTP_X_FORWARDED_FOR).
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -8,11 +8,13 @@ set -euo pipefail
 # Why each package is needed:
 #   python3-venv          the project's virtual environment
 #   libpango-1.0-0, libpangoft2-1.0-0   WeasyPrint lays out the PDF signs with Pango
+#   libharfbuzz-subset0   WeasyPrint embeds only the glyphs used (else whole CJK fonts, and
+#                         text that does not read back from the PDF)
 #   fonts-noto-cjk        Noto Sans CJK SC, regular and bold: Chinese on signs without boxes
 #   gettext               msgfmt, to compile the Chinese and English translations
 #   poppler-utils         tests read the PDFs back (pdftotext, pdffonts, pdftoppm)
 #   chromium              the phone-sized browser test (driven by Playwright, never downloaded)
-packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk gettext)
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext)
 if [ "${1:-run}" = "test" ]; then
   packages+=(poppler-utils chromium)
 fi

@@ -396,3 +396,42 @@ def test_a_power_item_flowchart_fits_a_phone_without_javascript(live_server, wum
         page.screenshot(
             path=ARTIFACTS / f"power-list-{PHONE_WIDTH}x{PHONE_HEIGHT}.png", full_page=True
         )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_asking_about_a_line_on_a_phone_without_javascript(live_server, busy_village):
+    """From a line of the month to the form, sent, and followed by its code: plain links
+    and a plain form, in WeChat's browser with scripts off."""
+    from disclosures.questions import Question
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    size = f"{PHONE_WIDTH}x{PHONE_HEIGHT}"
+    with phone_page(LANGUAGES["zh"][0]) as page:
+        page.goto(f"{live_server.url}/v/{VILLAGE_CODE}/finance/2026-09/")
+        page.locator("table.ledger a.ask").first.click()
+        page.wait_for_url("**/ask/?entry=*")
+        assert page.locator("main h1").inner_text() == "向村里提问"
+        assert page.locator("form.ask .trap").is_hidden()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=ARTIFACTS / f"ask-{size}.png", full_page=True)
+
+        # Too short: refused with the reason, what was typed still there.
+        page.fill("#id_text", "啥钱")
+        page.fill("#id_name", "王秀英")
+        page.locator("form.ask button[type=submit]").click()
+        assert "请至少写" in page.locator("form.ask .error").inner_text()
+        assert page.input_value("#id_name") == "王秀英"
+
+        page.fill("#id_text", "这笔机井维修费是给谁的？")
+        page.locator("form.ask button[type=submit]").click()
+        page.wait_for_url("**/q/*/?sent=1")
+        question = Question.objects.get()
+        assert question.display_code in page.locator(".tracking-code").inner_text()
+        assert "王秀英" not in page.content()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=ARTIFACTS / f"question-sent-{size}.png", full_page=True)
+
+        page.goto(f"{live_server.url}/v/{VILLAGE_CODE}/questions/")
+        assert "这笔机井维修费是给谁的？" in page.locator("article.question").inner_text()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=ARTIFACTS / f"questions-{size}.png", full_page=True)

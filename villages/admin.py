@@ -38,8 +38,28 @@ class TownshipAdmin(admin.ModelAdmin):
     filter_horizontal = ["staff"]
     actions = ["print_signs"]
 
+    # What township staff set for their own township; the rest is the county's.
+    TOWNSHIP_SETTINGS = ["supervision_phone", "question_deadline_days"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        return obj.staff.filter(pk=request.user.pk).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return []
+        opts = self.model._meta
+        return [
+            field.name
+            for field in opts.fields + opts.many_to_many
+            if field.editable and not field.primary_key and field.name not in self.TOWNSHIP_SETTINGS
+        ]
 
     def get_urls(self):
         urls = [

@@ -115,6 +115,7 @@ ROLE_PERMISSIONS = {
     ],
     TOWNSHIP_STAFF: [
         "villages.view_township",
+        "villages.change_township",  # Its supervision telephone and answer deadline only.
         "villages.view_village",
         "villages.print_signs",
         "disclosures.view_category",

@@ -13,11 +13,14 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'questions are never deleted' USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    IF (NEW.village_id, NEW.text, NEW.asker_name, NEW.asker_phone, NEW.entry_id, NEW.matter_id,
+    IF (NEW.village_id, NEW.text, NEW.entry_id, NEW.matter_id,
         NEW.disclosure_id, NEW.page, NEW.received_at, NEW.tracking_code)
        IS DISTINCT FROM
-       (OLD.village_id, OLD.text, OLD.asker_name, OLD.asker_phone, OLD.entry_id, OLD.matter_id,
-        OLD.disclosure_id, OLD.page, OLD.received_at, OLD.tracking_code) THEN
+       (OLD.village_id, OLD.text, OLD.entry_id, OLD.matter_id,
+        OLD.disclosure_id, OLD.page, OLD.received_at, OLD.tracking_code)
+       -- Who asked may be erased, never changed.
+       OR (NEW.asker_name <> OLD.asker_name AND NEW.asker_name <> '')
+       OR (NEW.asker_phone <> OLD.asker_phone AND NEW.asker_phone <> '') THEN
         RAISE EXCEPTION 'what a villager wrote is never changed' USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     RETURN NEW;
@@ -128,7 +131,7 @@ class Migration(migrations.Migration):
             name='QuestionEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('received', 'received'), ('answered', 'answered'), ('escalated', 'escalated to the township'), ('closed', 'closed'), ('hidden', 'hidden'), ('shown', 'shown again')], max_length=10, verbose_name='step')),
+                ('action', models.CharField(choices=[('received', 'received'), ('answered', 'answered'), ('escalated', 'escalated to the township'), ('closed', 'closed'), ('hidden', 'hidden'), ('shown', 'shown again'), ('erased', 'name and phone removed')], max_length=10, verbose_name='step')),
                 ('at', models.DateTimeField(verbose_name='when')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='disclosures.question', verbose_name='question')),

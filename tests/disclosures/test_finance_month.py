@@ -20,7 +20,8 @@ from tests.disclosures.finance_helpers import (
 
 # Village, the month (with its reviewer), the village's published periods (for
 # previous/next), the entries (with those of the month's published corrections).
-FINANCE_MONTH_QUERIES = 6  # village, month, neighbours, entries, receipt photos, visit count
+FINANCE_MONTH_QUERIES = 7  # village, month, neighbours, entries, receipt photos, visit count,
+# the questions about its lines (their answers only when there are questions)
 
 
 def url(code, year, month):

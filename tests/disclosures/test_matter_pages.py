@@ -20,8 +20,8 @@ from tests.disclosures.matter_data import (
 # The village, the public matters with their spending, their published steps, the visit's count.
 LIST_QUERIES = 4
 # The village, the matter, its published steps, their attachments, the linked entries, the
-# visit's count.
-DETAIL_QUERIES = 6
+# visit's count, the questions about it (their answers only when there are some).
+DETAIL_QUERIES = 7
 
 
 def list_url(village):

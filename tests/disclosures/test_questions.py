@@ -166,7 +166,7 @@ def test_what_a_villager_wrote_is_never_changed_or_deleted(wumiao, accountant):
     with pytest.raises(ValidationError):
         question.save()
     with pytest.raises(ValidationError):
-        Question.objects.filter(pk=question.pk).update(asker_phone="")
+        Question.objects.filter(pk=question.pk).update(asker_phone="13000000000")
     with pytest.raises(ValidationError):
         Question.objects.get(pk=question.pk).delete()
     with pytest.raises(ValidationError):
@@ -244,3 +244,90 @@ def test_postgresql_refuses_raw_edits_of_what_was_written(wumiao, accountant):
     question.refresh_from_db()
     question.say_not_resolved()
     assert Question.objects.get(pk=question.pk).status == QuestionStatus.ESCALATED
+
+
+def test_an_escalated_question_stays_with_the_township_until_it_answers(
+    wumiao, accountant, township_staff
+):
+    question = ask(wumiao, when=at(2026, 10, 1))
+    question.answer(accountant, "村里的答复。", now=at(2026, 10, 3))
+    question.say_not_resolved(now=at(2026, 10, 4))
+    # The village may add to it but not settle it: it stays on the township's list.
+    question.answer(accountant, "村里再补充一句。", now=at(2026, 10, 5))
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ESCALATED
+    question.answer(township_staff, "乡镇的答复。", now=at(2026, 10, 8))
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ANSWERED
+
+
+def test_both_escalations_are_kept(wumiao, township_staff):
+    question = ask(wumiao, when=at(2026, 9, 1))
+    Question.objects.escalate_overdue(at(2026, 9, 25))
+    question.refresh_from_db()
+    question.answer(township_staff, "乡镇答复。", now=at(2026, 9, 26))
+    question.say_not_resolved(now=at(2026, 9, 27))
+    question.refresh_from_db()
+    assert question.escalation_reason == EscalationReason.OVERDUE
+    assert question.escalated_at == at(2026, 9, 25)
+    assert question.not_resolved_at == at(2026, 9, 27)
+    assert actions(question) == ["received", "escalated", "answered", "escalated"]
+
+
+def test_a_stale_copy_cannot_say_not_resolved_twice(wumiao, accountant):
+    question = ask(wumiao)
+    question.answer(accountant, "答复")
+    first, second = Question.objects.get(pk=question.pk), Question.objects.get(pk=question.pk)
+    first.say_not_resolved()
+    with pytest.raises(ValidationError):
+        second.say_not_resolved()  # A double tap: the second copy re-reads the state.
+    assert question.events.filter(action="escalated").count() == 1
+
+
+def test_hidden_and_closed_questions_do_not_count_against_the_village(
+    wumiao, accountant, township_staff
+):
+    ask(wumiao, when=at(2026, 9, 1)).answer(accountant, "答复", now=at(2026, 9, 3))
+    ask(wumiao, "辱骂的话不算数", when=at(2026, 9, 1)).hide(township_staff, "辱骂")
+    ask(wumiao, "重复的问题", when=at(2026, 9, 1)).close(township_staff, "与第一个问题重复")
+    record = QuestionRecord.for_village(wumiao, on=datetime.date(2026, 11, 27))
+    assert (record.received, record.answered, record.on_time_share) == (2, 1, 100)
+
+
+def test_hidden_questions_are_not_escalated(wumiao, township_staff):
+    ask(wumiao, "垃圾信息", when=at(2026, 9, 1)).hide(township_staff, "广告")
+    assert Question.objects.escalate_overdue(at(2026, 11, 1)) == 0
+
+
+def test_township_staff_may_erase_who_asked_but_not_change_it(wumiao, accountant, township_staff):
+    question = ask(wumiao)
+    with pytest.raises(PermissionDenied):
+        question.erase_contact(accountant)
+    question.asker_phone = "13000000000"
+    with pytest.raises(ValidationError):
+        question.save()
+    with pytest.raises(ValidationError):
+        Question.objects.filter(pk=question.pk).update(asker_name="别人")
+    question = Question.objects.get(pk=question.pk)
+    question.erase_contact(township_staff)
+    stored = Question.objects.get(pk=question.pk)
+    assert (stored.asker_name, stored.asker_phone) == ("", "")
+    assert stored.text == "这笔6500元的支出是做什么用的？"
+    assert actions(stored)[-1] == "erased"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the permanence triggers exist on PostgreSQL only"
+)
+def test_postgresql_lets_who_asked_be_erased_only(wumiao):
+    question = ask(wumiao)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE disclosures_question SET asker_name = '别人' WHERE id = %s", [question.pk]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE disclosures_question SET asker_name = '', asker_phone = '' WHERE id = %s",
+            [question.pk],
+        )
+    assert Question.objects.get(pk=question.pk).asker_phone == ""

@@ -77,7 +77,7 @@ def test_nothing_unpublished_or_of_another_village_can_be_asked_about(client, wu
     assert client.get(ask_url(wumiao, entry=draft.entries.get().pk)).status_code == 404
     assert client.get(ask_url(wumiao, entry=other.entries.get().pk)).status_code == 404
     assert client.get(ask_url(wumiao, entry="x")).status_code == 404
-    assert post_question(client, wumiao, entry=other.entries.get().pk).status_code == 404
+    assert post_question(client, wumiao, entry=other.entries.get().pk).status_code == 400
     unpublished_matter = make_matter(wumiao)
     assert client.get(ask_url(wumiao, matter=unpublished_matter.pk)).status_code == 404
     assert not Question.objects.exists()
@@ -283,13 +283,53 @@ def test_the_form_and_tracking_pages_are_not_cached(client, wumiao):
 def test_query_counts_are_constant(client, wumiao, accountant, django_assert_num_queries):
     for number in range(40):
         ask(wumiao, f"第{number}个问题是什么？").answer(accountant, "答复")
-    # The village, the record, the count, the page of questions, their answers.
-    with django_assert_num_queries(5):
+    # The village, the record, the count, the page of questions, their answers, the visit.
+    with django_assert_num_queries(6):
         client.get(reverse("disclosures:questions", args=[wumiao.code]))
-    with django_assert_num_queries(1):  # Cached.
+    with django_assert_num_queries(2):  # Cached: the village, the visit.
         client.get(reverse("disclosures:questions", args=[wumiao.code]))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("disclosures:questions", args=[wumiao.code]) + "?page=2")
     # The form: the village (with its township, for the deadline).
     with django_assert_num_queries(1):
         client.get(ask_url(wumiao))
+
+
+def test_a_post_about_something_no_longer_public_keeps_the_text(client, wumiao):
+    response = post_question(client, wumiao, entry=999999)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert TEXT in html and "不再公开" in html
+    assert 'name="entry"' not in html
+    assert post_question(client, wumiao).status_code == 302
+
+
+def test_behind_a_proxy_the_limit_follows_the_header_it_sets(wumiao, settings):
+    settings.QUESTIONS_PER_HOUR = 1
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+    first = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    second = {"HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.8"}  # spoofed first entry
+    url = reverse("disclosures:ask", args=[wumiao.code])
+    data = {"text": TEXT, "website": ""}
+    assert proxy.post(url, data, **first).status_code == 302
+    assert proxy.post(url, data, **second).status_code == 302
+    assert proxy.post(url, data, **first).status_code == 429
+
+
+def test_the_tracking_page_keeps_its_code_to_itself(client, wumiao):
+    question = ask(wumiao)
+    response = client.get(reverse("disclosures:tracking", args=[question.tracking_code]))
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "?page=" not in response.content.decode()
+
+
+def test_the_public_pages_show_both_escalations(client, wumiao, township_staff):
+    question = ask(wumiao, "路灯什么时候修？", when=at(2026, 9, 1))
+    Question.objects.escalate_overdue(at(2026, 9, 25))
+    question.refresh_from_db()
+    question.answer(township_staff, "下周修。", now=at(2026, 9, 26))
+    question.say_not_resolved(now=at(2026, 9, 27))
+    html = client.get(reverse("disclosures:questions", args=[wumiao.code])).content.decode()
+    assert "2026-09-25" in html and "2026-09-27" in html
+    assert "逾期未答复" in html and "提问人" in html

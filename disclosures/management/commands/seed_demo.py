@@ -18,6 +18,7 @@ from disclosures.affairs_demo import create_demo_cadres, create_demo_disclosures
 from disclosures.matters import Body, MajorMatter, MatterStep
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
 from disclosures.power_demo import create_demo_power_lists
+from disclosures.questions_demo import create_demo_questions
 from disclosures.sunshine_demo import create_demo_sunshine_reports
 from villages.models import District, Township, Village
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
@@ -106,6 +107,9 @@ class Command(BaseCommand):
                 create_demo_sunshine_reports(village)
             # Four months of page views and scans, for the township's visits page.
             seed_demo_visits(villages)
+            # Villagers' questions, answered, escalated and hidden, in 五庙村 and 东营村.
+            for village in villages[:2]:
+                create_demo_questions(village, "kuaiji", "xiangzhen")
         if options["verbosity"] >= 1:
             self.print_guide(villages[0])
         self.stdout.write(f"Demo data ready: {len(villages)} villages, {months} new ledger months.")
