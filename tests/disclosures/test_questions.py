@@ -231,7 +231,7 @@ def test_postgresql_refuses_raw_edits_of_what_was_written(wumiao, accountant):
     question.answer(accountant, "答复")
     statements = [
         ("UPDATE disclosures_question SET text = 'x' WHERE id = %s", question.pk),
-        ("UPDATE disclosures_question SET asker_phone = '' WHERE id = %s", question.pk),
+        ("UPDATE disclosures_question SET asker_phone = '130' WHERE id = %s", question.pk),
         ("DELETE FROM disclosures_question WHERE id = %s", question.pk),
         ("UPDATE disclosures_answer SET text = 'x' WHERE question_id = %s", question.pk),
         ("DELETE FROM disclosures_answer WHERE question_id = %s", question.pk),

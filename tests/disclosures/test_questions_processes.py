@@ -82,7 +82,9 @@ def send_question(port, code, text):
         return error.code, error.read().decode()
 
 
-@pytest.mark.django_db(transaction=True)
+# Committed data, for the servers to see; serialized_rollback so that the flush afterwards
+# leaves the role groups to be restored as the other transactional tests expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_processes_share_the_limit(wumiao, tmp_path):
     url = database_url(tmp_path)
     ports = [free_port(), free_port()]
