@@ -441,3 +441,28 @@ def test_asking_about_a_line_on_a_phone_without_javascript(live_server, busy_vil
     assert question.display_code == shown_code
     assert question.asker_name == "王秀英"
     assert (question.entry.ledger.year, question.entry.ledger.month) == (2026, 9)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sunshine_reports_fit_a_phone_without_javascript(live_server, wumiao, accountant, reviewer):
+    """The quarters, each cadre's scores as a plain table, and one meeting's 述问定评."""
+    from disclosures.affairs_demo import create_demo_cadres
+    from disclosures.sunshine_demo import create_demo_sunshine_reports
+
+    create_demo_cadres(wumiao)
+    create_demo_sunshine_reports(wumiao)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    size = f"{PHONE_WIDTH}x{PHONE_HEIGHT}"
+    with phone_page(LANGUAGES["zh"][0]) as page:
+        page.goto(f"{live_server.url}/v/{VILLAGE_CODE}/")
+        page.locator("nav.quick-links a", has_text="阳光述职").click()
+        page.wait_for_url(f"**/v/{VILLAGE_CODE}/sunshine/")
+        assert page.locator("main h1").inner_text() == "阳光述职"
+        assert "韩兴和" in page.content()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=ARTIFACTS / f"sunshine-{size}.png", full_page=True)
+
+        page.locator("main a[href*='/sunshine/20']").first.click()
+        page.wait_for_url(f"**/v/{VILLAGE_CODE}/sunshine/*-q*/")
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=ARTIFACTS / f"sunshine-report-{size}.png", full_page=True)
