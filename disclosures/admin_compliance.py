@@ -9,17 +9,16 @@ disclosures/compliance.py.
 Imported at the end of disclosures/admin.py: it adds its URLs in front of the admin's.
 """
 
-import csv
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from disclosures.compliance import township_reports, village_row
+from portal.downloads import csv_response
 from villages.models import Township, Village
 
 
@@ -72,12 +71,6 @@ def village_detail(request, village_code):
     return TemplateResponse(request, "admin/disclosures/compliance/village.html", context)
 
 
-def _csv_cell(value):
-    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def export_csv(request, township_code):
     """The township's whole grid, one line per village, item and period (UTF-8 with a BOM,
     so Excel reads the Chinese)."""
@@ -86,37 +79,29 @@ def export_csv(request, township_code):
     if township is None:
         raise Http404
     report = township_reports([township])[0]
-    today = report.today
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"compliance-{township.code}-{today:%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    headers = [
+        _("Village code"),
+        _("Village"),
+        _("Item"),
+        _("Period"),
+        _("Deadline"),
+        _("Published on"),
+        _("Status"),
+    ]
+    rows = (
         [
-            _("Village code"),
-            _("Village"),
-            _("Item"),
-            _("Period"),
-            _("Deadline"),
-            _("Published on"),
-            _("Status"),
+            row.village.code,
+            row.village.name,
+            cell.item.name,
+            cell.period_label,
+            cell.deadline,
+            cell.published_on,
+            cell.status_text,
         ]
+        for row in report.rows
+        for cell in row.cells
     )
-    for row in report.rows:
-        for cell in row.cells:
-            writer.writerow(
-                [
-                    row.village.code,
-                    _csv_cell(row.village.name),
-                    _csv_cell(cell.item.name),
-                    cell.period_label,
-                    cell.deadline.isoformat(),
-                    cell.published_on.isoformat() if cell.published_on else "",
-                    cell.status_text,
-                ]
-            )
-    return response
+    return csv_response(headers, rows, f"compliance-{township.code}-{report.today:%Y%m%d}.csv")
 
 
 def compliance_urls():

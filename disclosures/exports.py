@@ -7,7 +7,6 @@ the correction columns: correction entries are listed after the month's own entr
 garbling the Chinese. Five queries however many entries.
 """
 
-import csv
 import io
 
 from django.db.models import Prefetch
@@ -17,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from disclosures.importing import COLUMNS, FUNDING_LABELS, KIND_LABELS
 from disclosures.models import LedgerCorrection, LedgerEntry, Summary
 from disclosures.money import to_yuan
+from portal.downloads import csv_response
 from villages.models import Village
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,7 +105,7 @@ def finance_month_export(request, code, period, fmt):
     )
     filename = f"{village.code}-{month.period_slug}.{fmt}"
     if fmt == "csv":
-        return _csv_response(HEADERS, data.rows(), filename)
+        return csv_response(HEADERS, data.rows(), filename)
     return _xlsx_response(_month_workbook(village, data), filename)
 
 
@@ -126,39 +126,8 @@ def finance_year_export(request, code, year, fmt):
     filename = f"{village.code}-{year:04d}.{fmt}"
     rows = ([d.month.period_slug, *row] for d in data for row in d.rows())
     if fmt == "csv":
-        return _csv_response(["月份", *HEADERS], rows, filename)
+        return csv_response(["月份", *HEADERS], rows, filename)
     return _xlsx_response(_year_workbook(village, year, data), filename)
-
-
-# CSV
-
-
-def _csv_text(value):
-    """Plain text for a cell: amounts as 6500.00, and text that a spreadsheet would take
-    for a formula (=, +, -, @) quoted with an apostrophe."""
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "quantize"):
-        return f"{value:.2f}"
-    value = str(value)
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _csv_response(headers, rows, filename):
-    output = io.StringIO()
-    output.write("\ufeff")
-    writer = csv.writer(output)
-    writer.writerow(headers)
-    writer.writerows([_csv_text(value) for value in row] for row in rows)
-    response = HttpResponse(
-        output.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # XLSX

@@ -4,11 +4,9 @@ attachments and its livelihood list as CSV, and the village's cadres.
 Only published disclosures are reachable: a draft's page, attachment or export is a 404.
 """
 
-import csv
-
 from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -18,6 +16,7 @@ from disclosures.caching import public_village_page
 from disclosures.publishing import Status
 from disclosures.questions import public_questions
 from disclosures.uploads import thumbnail_name
+from portal.downloads import csv_response
 from villages.models import Village
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
@@ -54,44 +53,25 @@ def disclosure_page(request, village, pk):
     return render(request, "disclosures/affairs/disclosure.html", context)
 
 
-def _csv_cell(value):
-    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def disclosure_csv(request, code, pk):
     """A published livelihood list as CSV (UTF-8 with a BOM, for Excel): masked."""
     village = get_object_or_404(Village, code=code)
     disclosure = get_object_or_404(village.disclosures.published().select_related("item"), pk=pk)
     if not disclosure.item.has_livelihood_table:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{village.code}-{disclosure.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Name"),
-            _("Villager group"),
-            _("What for"),
-            _("Amount (yuan)"),
-            _("Identity number"),
-            _("Phone"),
-        ]
+    headers = [
+        _("Name"),
+        _("Villager group"),
+        _("What for"),
+        _("Amount (yuan)"),
+        _("Identity number"),
+        _("Phone"),
+    ]
+    rows = (
+        [row.name, row.villager_group, row.item, row.amount, row.id_number, row.phone]
+        for row in masked_rows(disclosure)
     )
-    for row in masked_rows(disclosure):
-        writer.writerow(
-            [
-                _csv_cell(row.name),
-                _csv_cell(row.villager_group),
-                _csv_cell(row.item),
-                "" if row.amount is None else f"{row.amount:.2f}",
-                row.id_number,
-                row.phone,
-            ]
-        )
-    return response
+    return csv_response(headers, rows, f"{village.code}-{disclosure.pk}.csv")
 
 
 def attachment_response(attachment, *, thumbnail=False, public=True):

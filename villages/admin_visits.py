@@ -8,17 +8,17 @@ villages/visits.py.
 Imported at the end of villages/admin.py: it adds its URLs in front of the admin's.
 """
 
-import csv
 from dataclasses import dataclass
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.downloads import csv_response
 from villages.models import Township, Village
 from villages.visits import last_months, monthly_counts
 
@@ -85,11 +85,6 @@ def dashboard(request):
     return TemplateResponse(request, "admin/villages/visits.html", context)
 
 
-def _csv_cell(value):
-    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def export_csv(request, township_code):
     """One line per village and month (UTF-8 with a BOM, so Excel reads the Chinese)."""
     township = next((t for t in _townships_or_403(request) if t.code == township_code), None)
@@ -98,18 +93,13 @@ def export_csv(request, township_code):
     today = timezone.localdate()
     months = last_months(today)
     report = township_visits([township], months)[0]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"visits-{township.code}-{today:%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("Village code"), _("Village"), _("Month"), _("Views"), _("QR scans")])
-    for row in report.rows:
-        for month, (views, scans) in zip(months, row.cells, strict=True):
-            writer.writerow(
-                [row.village.code, _csv_cell(row.village.name), f"{month:%Y-%m}", views, scans]
-            )
-    return response
+    headers = [_("Village code"), _("Village"), _("Month"), _("Views"), _("QR scans")]
+    rows = (
+        [row.village.code, row.village.name, f"{month:%Y-%m}", views, scans]
+        for row in report.rows
+        for month, (views, scans) in zip(months, row.cells, strict=True)
+    )
+    return csv_response(headers, rows, f"visits-{township.code}-{today:%Y%m%d}.csv")
 
 
 def visits_urls():
