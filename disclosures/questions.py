@@ -89,6 +89,15 @@ def _changes_what_was_written(name, old, new):
     return new != old and not (name in _CONTACT_FIELDS and new == "")
 
 
+def overdue_on(today):
+    """Not answered (or closed) and past their deadline, escalated or not yet."""
+    return Q(
+        first_answered_at__isnull=True,
+        due_on__lt=today,
+        status__in=[QuestionStatus.RECEIVED, QuestionStatus.ESCALATED],
+    )
+
+
 class QuestionQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden_at__isnull=True)
@@ -107,12 +116,7 @@ class QuestionQuerySet(models.QuerySet):
         raise ValidationError(_("Questions are never deleted; hide one instead."))
 
     def overdue(self, today):
-        """Not answered (or closed) and past their deadline, escalated or not yet."""
-        return self.filter(
-            first_answered_at__isnull=True,
-            due_on__lt=today,
-            status__in=[QuestionStatus.RECEIVED, QuestionStatus.ESCALATED],
-        )
+        return self.filter(overdue_on(today))
 
     def escalate_overdue(self, now=None):
         """Send every unanswered question past its deadline to the township. Run daily
@@ -493,7 +497,8 @@ class QuestionEvent(models.Model):
 
 class QuestionAttempt(models.Model):
     """One accepted question per row, for the rate limit: a keyed hash of the client's
-    address (never the address) and the time. Rows older than a day are purged."""
+    address (never the address) and the time. Rows older than a day are purged when the
+    next question is accepted."""
 
     client = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(db_index=True)
@@ -551,11 +556,12 @@ def public_questions(queryset):
     )
 
 
-def accepted_recently(client, now, per_hour):
+def use_hourly_allowance(client, now, per_hour):
     """Count an accepted question against the client's hourly allowance; False (and
     nothing counted) when the allowance is spent. Works across server processes: the
     count lives in the database, and the check and the insert are serialized per client
-    (an advisory lock on PostgreSQL; SQLite allows one writer at a time anyway)."""
+    (an advisory lock on PostgreSQL; SQLite allows one writer at a time anyway). Attempts
+    older than a day are purged here."""
     from django.db import connection
 
     since = now - datetime.timedelta(hours=1)

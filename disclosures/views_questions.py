@@ -29,9 +29,9 @@ from disclosures.questions import (
     QUESTION_MAX_LENGTH,
     Question,
     QuestionRecord,
-    accepted_recently,
     normalize_tracking_code,
     public_questions,
+    use_hourly_allowance,
 )
 from villages.models import Village
 
@@ -135,12 +135,9 @@ def _client_key(request):
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _ask_page(request, village, form, *, status=200, refused=""):
-    try:
-        subject_name, subject = _subject(request, village)
-    except Http404:
-        # Showing a refused post again: keep what was typed, whatever it was about.
-        subject_name, subject = None, None
+def _ask_page(request, village, about, form, *, status=200, refused=""):
+    """The form; `about` is (subject name, subject) from _subject, or (None, None)."""
+    subject_name, subject = about
     context = {
         "village": village,
         "form": form,
@@ -157,33 +154,37 @@ def _ask_page(request, village, form, *, status=200, refused=""):
 @require_http_methods(["GET", "POST"])
 def ask(request, code):
     village = get_object_or_404(Village.objects.with_places(), code=code)
+    try:
+        about, about_gone = _subject(request, village), False
+    except Http404:
+        if request.method == "GET":
+            raise  # A link to something not public.
+        # Gone while the villager was typing: say so below, and keep the text.
+        about, about_gone = (None, None), True
     if request.method == "GET":
-        _subject(request, village)  # A link to something not public: 404.
-        return _ask_page(request, village, QuestionForm())
+        return _ask_page(request, village, about, QuestionForm())
     form = QuestionForm(request.POST)
     if not form.is_valid():
-        return _ask_page(request, village, form, status=400)
-    try:
-        _subject_name, subject = _subject(request, village)
-    except Http404:
+        return _ask_page(request, village, about, form, status=400)
+    if about_gone:
         refused = _(
             "What you asked about is not (or no longer) public. Press Send again to ask the "
             "village without it; what you wrote is kept."
         )
-        return _ask_page(request, village, form, status=400, refused=refused)
+        return _ask_page(request, village, about, form, status=400, refused=refused)
     now = timezone.now()
-    if not accepted_recently(_client_key(request), now, settings.QUESTIONS_PER_HOUR):
+    if not use_hourly_allowance(_client_key(request), now, settings.QUESTIONS_PER_HOUR):
         refused = _(
             "You have sent %(count)d questions in the last hour, as many as we take from one "
             "phone. Please send this one later; what you wrote is kept below."
         ) % {"count": settings.QUESTIONS_PER_HOUR}
-        return _ask_page(request, village, form, status=429, refused=refused)
+        return _ask_page(request, village, about, form, status=429, refused=refused)
     question = Question.receive(
         village,
         form.cleaned_data["text"],
         name=form.cleaned_data["name"],
         phone=form.cleaned_data["phone"],
-        subject=subject,
+        subject=about[1],
         page=_page(request, village),
         now=now,
     )
@@ -197,8 +198,13 @@ def csrf_failure(request, reason=""):
     if match is None or match.view_name != "disclosures:ask":
         return django_csrf_failure(request, reason)
     village = get_object_or_404(Village.objects.with_places(), code=match.kwargs["code"])
+    try:
+        about = _subject(request, village)
+    except Http404:
+        about = (None, None)
     refused = _("The page had been open for a long time. Check your question and send it again.")
-    return _ask_page(request, village, QuestionForm(request.POST), status=403, refused=refused)
+    form = QuestionForm(request.POST)
+    return _ask_page(request, village, about, form, status=403, refused=refused)
 
 
 @never_cache

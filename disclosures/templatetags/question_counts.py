@@ -1,7 +1,7 @@
 from django import template
 from django.db.models import Count, Q
 
-from disclosures.questions import Question, QuestionStatus, today
+from disclosures.questions import Question, QuestionStatus, overdue_on, today
 
 register = template.Library()
 
@@ -12,6 +12,6 @@ def questions_waiting(user):
     answer, those past their deadline, and those escalated to the township."""
     return Question.objects.for_user(user).aggregate(
         waiting=Count("pk", filter=Q(status=QuestionStatus.RECEIVED)),
-        overdue=Count("pk", filter=Q(pk__in=Question.objects.overdue(today()).values("pk"))),
+        overdue=Count("pk", filter=overdue_on(today())),
         escalated=Count("pk", filter=Q(status=QuestionStatus.ESCALATED)),
     )

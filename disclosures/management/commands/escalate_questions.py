@@ -6,7 +6,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from disclosures.questions import Question, QuestionAttempt
+from disclosures.questions import Question
 
 
 class Command(BaseCommand):
@@ -28,6 +28,4 @@ class Command(BaseCommand):
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
         escalated = Question.objects.escalate_overdue(now)
-        # The rate limit only looks back an hour: older records are of no use.
-        QuestionAttempt.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
         self.stdout.write(f"Escalated {escalated} overdue question(s) to their township.")
