@@ -55,6 +55,19 @@ class CategoryAdmin(admin.ModelAdmin):
     has_delete_permission = has_change_permission
 
 
+# Set by the review steps, never typed in: read-only on every reviewable admin.
+REVIEW_FIELDS = (
+    "status",
+    "created_by",
+    "created_at",
+    "submitted_by",
+    "submitted_at",
+    "published_by",
+    "published_at",
+    "fingerprint",
+)
+
+
 class ReviewAdminMixin:
     """Submit, send back and publish buttons and the review history on the change page.
 
@@ -265,16 +278,7 @@ class LedgerMonthAdmin(LedgerImportAdminMixin, ReviewAdminMixin, admin.ModelAdmi
     # village__township: the list names the village; the township is in the filters.
     list_select_related = ["village__township"]
     search_fields = ["village__name", "village__code"]
-    readonly_fields = [
-        "status",
-        "created_by",
-        "created_at",
-        "submitted_by",
-        "submitted_at",
-        "published_by",
-        "published_at",
-        "fingerprint",
-    ]
+    readonly_fields = REVIEW_FIELDS
     fields = [
         "village",
         ("year", "month"),

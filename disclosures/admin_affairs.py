@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from disclosures.admin import EditableWithParentMixin, ReviewAdminMixin
+from disclosures.admin import REVIEW_FIELDS, EditableWithParentMixin, ReviewAdminMixin
 from disclosures.affairs import (
     Attachment,
     Cadre,
@@ -211,17 +211,7 @@ class DisclosureAdmin(ReviewAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "item__module"]
     list_select_related = ["village", "item"]
     search_fields = ["title", "village__name", "village__code", "item__name"]
-    readonly_fields = [
-        "deadline",
-        "status",
-        "created_by",
-        "created_at",
-        "submitted_by",
-        "submitted_at",
-        "published_by",
-        "published_at",
-        "fingerprint",
-    ]
+    readonly_fields = ["deadline", *REVIEW_FIELDS]
     fields = [
         "village",
         "item",

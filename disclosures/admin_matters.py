@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from disclosures.admin import ReviewAdminMixin
+from disclosures.admin import REVIEW_FIELDS, ReviewAdminMixin
 from disclosures.affairs import Attachment
 from disclosures.matters import MajorMatter, MatterStep, Step, step_rules
 from disclosures.money import format_yuan
@@ -185,16 +185,7 @@ class MatterStepAdmin(ReviewAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
-    readonly_fields = [
-        "status",
-        "created_by",
-        "created_at",
-        "submitted_by",
-        "submitted_at",
-        "published_by",
-        "published_at",
-        "fingerprint",
-    ]
+    readonly_fields = REVIEW_FIELDS
     inlines = [StepAttachmentInline]
     actions = ["publish_selected"]
 

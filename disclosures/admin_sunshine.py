@@ -10,7 +10,7 @@ accountant only says how each went. Reviewed and published like any disclosure
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from disclosures.admin import EditableWithParentMixin, ReviewAdminMixin
+from disclosures.admin import REVIEW_FIELDS, EditableWithParentMixin, ReviewAdminMixin
 from disclosures.affairs import Cadre
 from disclosures.sunshine import (
     CadreEvaluation,
@@ -105,16 +105,7 @@ class SunshineReportAdmin(ReviewAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "year"]
     list_select_related = ["village"]
     search_fields = ["village__name", "village__code"]
-    readonly_fields = [
-        "status",
-        "created_by",
-        "created_at",
-        "submitted_by",
-        "submitted_at",
-        "published_by",
-        "published_at",
-        "fingerprint",
-    ]
+    readonly_fields = REVIEW_FIELDS
     fields = [
         "village",
         ("year", "quarter"),
