@@ -26,8 +26,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
 
+from common.qr import SCAN_MARKER
 from villages.models import Village
-from villages.visits import SCAN_MARKER, record_visit
+from villages.visits import record_visit
 
 PUBLIC_PAGE_SECONDS = 300
 
@@ -65,13 +66,20 @@ def _without_marker(request):
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
+def public_village(code):
+    """The village of a public address, with its township and district, or 404. Every
+    public view of a village starts here: pages through `public_village_page`, downloads,
+    posters and photos directly."""
+    return get_object_or_404(Village.objects.with_places(), code=code)
+
+
 def public_village_page(view):
     """Wrap a view(request, village, **kwargs): load the village by its code, serve
     the cached page when there is one, and count the visit."""
 
     @wraps(view)
     def wrapper(request, code, **kwargs):
-        village = get_object_or_404(Village.objects.with_places(), code=code)
+        village = public_village(code)
         if SCAN_MARKER in request.GET:
             _count(village, request, scan=True)
             response = HttpResponseRedirect(_without_marker(request))

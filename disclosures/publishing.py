@@ -14,7 +14,10 @@ refuse an UPDATE or DELETE of published rows (migration 0004).
 import hashlib
 import json
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -200,16 +203,12 @@ class Publishable(models.Model):
             )
 
     def _save_transition(self, user, action, comment, at=None):
-        from disclosures.models import ReviewEvent
-
         with transaction.atomic():
             self.save()
             ReviewEvent.record(self, user, action, comment, at=at)
 
     def chain_tail(self):
         """(position, fingerprint) of the village's latest published link, locked."""
-        from disclosures.models import chain_members
-
         # Lock the village row so two reviewers publishing at once cannot both take the
         # same position (a no-op on SQLite, which serializes writes anyway).
         list(type(self.village).objects.select_for_update().filter(pk=self.village.pk))
@@ -223,6 +222,61 @@ class Publishable(models.Model):
         ]
         tails = [tail for tail in tails if tail]
         return max(tails) if tails else None
+
+
+def chain_members():
+    """Every kind of disclosure that links into a village's fingerprint chain: the
+    concrete Publishable models of this app, whichever feature defines them."""
+    return [
+        model
+        for model in apps.get_app_config("disclosures").get_models()
+        if issubclass(model, Publishable)
+    ]
+
+
+class ReviewEvent(models.Model):
+    """One step of the review workflow of any disclosure: who, when, what, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted")
+        SEND_BACK = "send_back", _("Sent back")
+        PUBLISH = "publish", _("Published")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="review_subject_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, subject, user, action, comment="", at=None):
+        return cls.objects.create(
+            at=at or timezone.now(),
+            content_type=ContentType.objects.get_for_model(subject),
+            object_id=subject.pk,
+            user=user,
+            action=action,
+            comment=comment,
+        )
+
+    @classmethod
+    def for_subject(cls, subject):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+        ).select_related("user")
 
 
 def verify_chain(links):

@@ -10,15 +10,10 @@ import hashlib
 import io
 import secrets
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-
-from disclosures.affairs import Attachment
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; anything larger is refused, not decoded
@@ -99,34 +94,6 @@ def new_token():
 
 def thumbnail_name(attachment):
     return f"attachments/{attachment.token}-thumb.jpg"
-
-
-class AttachmentForm(forms.ModelForm):
-    """The form of an attachment inline (disclosures and steps of major matters): checks
-    and cleans the upload, names it by a new token and records its SHA-256."""
-
-    class Meta:
-        model = Attachment
-        fields = ["title", "file"]
-
-    def clean_file(self):
-        uploaded = self.cleaned_data.get("file")
-        if not isinstance(uploaded, UploadedFile):
-            return uploaded  # unchanged
-        cleaned = clean_upload(uploaded)
-        self._cleaned_upload = cleaned
-        self.instance.token = new_token()
-        self.instance.extension = cleaned.extension
-        self.instance.sha256 = cleaned.sha256
-        # upload_to names the stored file by the token: the uploaded name is dropped.
-        return ContentFile(cleaned.content, name=f"upload.{cleaned.extension}")
-
-    def save(self, commit=True):
-        attachment = super().save(commit)
-        cleaned = getattr(self, "_cleaned_upload", None)
-        if cleaned and cleaned.thumbnail:
-            default_storage.save(thumbnail_name(attachment), ContentFile(cleaned.thumbnail))
-        return attachment
 
 
 def clean_photo(uploaded):

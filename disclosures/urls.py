@@ -1,16 +1,16 @@
+"""Every public address of a village. They are printed on signs and posters: never change
+one. Each feature's views are in `<feature>/views.py`."""
+
 from django.urls import path, re_path, register_converter
 
-from disclosures import (
-    exports,
-    photos,
-    posters,
-    views,
-    views_affairs,
-    views_matters,
-    views_powers,
-    views_questions,
-    views_sunshine,
-)
+from disclosures.affairs import views as affairs
+from disclosures.finance import exports
+from disclosures.finance import views as finance
+from disclosures.matters import views as matters
+from disclosures.powers import views as powers
+from disclosures.questions import views as questions
+from disclosures.sunshine import views as sunshine
+from disclosures.village_page.views import village_page
 
 
 class PeriodConverter:
@@ -70,84 +70,86 @@ register_converter(exports.ExportFormatConverter, "export_format")
 app_name = "disclosures"
 
 urlpatterns = [
-    path("v/<village_code:code>/", views.village_page, name="village"),
+    path("v/<village_code:code>/", village_page, name="village"),
     path(
-        "v/<village_code:code>/finance/<period:period>/", views.finance_month, name="finance_month"
+        "v/<village_code:code>/finance/<period:period>/",
+        finance.finance_month,
+        name="finance_month",
     ),
     # The affairs catalog: a module's page, one disclosure, its files and its list as CSV.
-    path("v/<village_code:code>/m/<slug:module>/", views_affairs.module_page, name="module"),
-    path("v/<village_code:code>/d/<int:pk>/", views_affairs.disclosure_page, name="disclosure"),
+    path("v/<village_code:code>/m/<slug:module>/", affairs.module_page, name="module"),
+    path("v/<village_code:code>/d/<int:pk>/", affairs.disclosure_page, name="disclosure"),
     path(
         "v/<village_code:code>/d/<int:pk>.csv",
-        views_affairs.disclosure_csv,
+        affairs.disclosure_csv,
         name="disclosure_csv",
     ),
     path(
         "v/<village_code:code>/attachments/<slug:token>",
-        views_affairs.attachment,
+        affairs.attachment,
         name="attachment",
     ),
     path(
         "v/<village_code:code>/attachments/<slug:token>/thumbnail",
-        views_affairs.attachment,
+        affairs.attachment,
         {"thumbnail": True},
         name="attachment_thumbnail",
     ),
     path(
         "v/<village_code:code>/cadres/<int:pk>/photo",
-        views_affairs.cadre_photo,
+        affairs.cadre_photo,
         name="cadre_photo",
     ),
     # 码上问: ask about the village or one line; the asker follows it by a tracking code.
-    path("v/<village_code:code>/ask/", views_questions.ask, name="ask"),
-    path("v/<village_code:code>/questions/", views_questions.village_questions, name="questions"),
-    path("q/", views_questions.track, name="track"),
-    path("q/<slug:tracking_code>/", views_questions.tracking, name="tracking"),
-    path("v/<village_code:code>/matters/", views_matters.matters, name="matters"),
-    path("v/<village_code:code>/matters/<int:pk>/", views_matters.matter, name="matter"),
+    path("v/<village_code:code>/ask/", questions.ask, name="ask"),
+    path("v/<village_code:code>/questions/", questions.village_questions, name="questions"),
+    path("q/", questions.track, name="track"),
+    path("q/<slug:tracking_code>/", questions.tracking, name="tracking"),
+    path("v/<village_code:code>/matters/", matters.matters, name="matters"),
+    path("v/<village_code:code>/matters/<int:pk>/", matters.matter, name="matter"),
     # Quarterly sunshine reports (阳光述职): every quarter and each cadre's history; one meeting.
-    path("v/<village_code:code>/sunshine/", views_sunshine.sunshine, name="sunshine"),
+    path("v/<village_code:code>/sunshine/", sunshine.sunshine, name="sunshine"),
     path(
         "v/<village_code:code>/sunshine/<year:year>-q<quarter:quarter>/",
-        views_sunshine.sunshine_report,
+        sunshine.sunshine_report,
         name="sunshine_report",
     ),
     # The small and micro power lists, one positive item's flowchart, the printed booklet.
-    path("v/<village_code:code>/powers/", views_powers.power_list, name="powers"),
-    path("v/<village_code:code>/powers/<int:pk>/", views_powers.power_item, name="power_item"),
+    path("v/<village_code:code>/powers/", powers.power_list, name="powers"),
+    path("v/<village_code:code>/powers/<int:pk>/", powers.power_item, name="power_item"),
     path(
         "v/<village_code:code>/powers/booklet.pdf",
-        views_powers.power_booklet,
+        powers.power_booklet,
         name="power_booklet",
     ),
-    path("v/<village_code:code>/finance/<year:year>/", views.finance_year, name="finance_year"),
+    path("v/<village_code:code>/finance/<year:year>/", finance.finance_year, name="finance_year"),
     # The permanent address of one entry: redirects to it on its month's page.
-    path("v/<village_code:code>/entries/<int:entry_id>/", views.entry_permalink, name="entry"),
+    path("v/<village_code:code>/entries/<int:entry_id>/", finance.entry_permalink, name="entry"),
     path(
         "v/<village_code:code>/finance/<period:period>/poster.pdf",
-        posters.month_poster,
+        finance.month_poster,
         name="finance_month_poster",
     ),
     # Receipt photos of published entries; the token is 32 hex digits (photos.py).
     re_path(
         r"^v/(?P<code>\d{12})/receipts/(?P<token>[0-9a-f]{32})\.jpg$",
-        photos.receipt_photo,
+        finance.receipt_photo,
         name="receipt_photo",
     ),
     re_path(
         r"^v/(?P<code>\d{12})/receipts/(?P<token>[0-9a-f]{32})-thumb\.jpg$",
-        photos.receipt_thumbnail,
+        finance.receipt_thumbnail,
         name="receipt_thumbnail",
     ),
-    # Downloads of published months and years (exports.py): .csv or .xlsx.
+    # Downloads of published months and years (exports.py, finance/views.py): .csv or .xlsx.
     path(
         "v/<village_code:code>/finance/<period:period>.<export_format:fmt>",
-        exports.finance_month_export,
+        finance.finance_month_export,
         name="finance_month_export",
     ),
     path(
         "v/<village_code:code>/finance/<int:year>.<export_format:fmt>",
-        exports.finance_year_export,
+        finance.finance_year_export,
         name="finance_year_export",
     ),
 ]

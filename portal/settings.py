@@ -25,8 +25,8 @@ DEBUG = envbool("DEBUG", "False")
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-# A question form left open too long is shown again with what was typed (views_questions).
-CSRF_FAILURE_VIEW = "disclosures.views_questions.csrf_failure"
+# A question form left open too long is shown again with what was typed (disclosures/questions/views.py).
+CSRF_FAILURE_VIEW = "disclosures.questions.views.csrf_failure"
 
 # The absolute address printed on every QR sign. Signs hang on walls for years:
 # change it only together with a redirect from the old address.
@@ -41,7 +41,8 @@ QUESTIONS_PER_HOUR = int(os.environ.get("QUESTIONS_PER_HOUR", "5"))
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the project's AdminSite (portal/admin.py).
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -53,7 +53,7 @@ def measure(client, url, requests):
 
 def make_data():
     from tests import factories
-    from tests.disclosures.finance_helpers import EXPENSE, correction
+    from tests.disclosures.finance.finance_helpers import EXPENSE, correction
 
     township = factories.make_township()
     month_village = factories.make_village(township, "371603201201", "五庙村")

@@ -69,7 +69,7 @@ def main():
         django.setup()
         from django.core.management import call_command
 
-        from disclosures.posters import render_month_poster
+        from disclosures.finance.posters import render_month_poster
 
         call_command("migrate", verbosity=0)
         month = make_month(args.entries)

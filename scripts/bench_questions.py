@@ -56,7 +56,7 @@ def run():
     from django.db import connection
     from django.test import Client
 
-    from disclosures.questions import Question
+    from disclosures.questions.models import Question
     from tests import factories
     from villages.roles import ACCOUNTANT
 

@@ -365,8 +365,8 @@ FITS = """() => {
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_power_item_flowchart_fits_a_phone_without_javascript(live_server, wumiao):
-    from disclosures.power_demo import create_demo_power_lists
-    from disclosures.powers import PowerItem
+    from disclosures.powers.demo import create_demo_power_lists
+    from disclosures.powers.models import PowerItem
 
     create_demo_power_lists()
     leasing = PowerItem.objects.get(district__code="371603", kind="positive", number=15)
@@ -402,7 +402,7 @@ def test_a_power_item_flowchart_fits_a_phone_without_javascript(live_server, wum
 def test_asking_about_a_line_on_a_phone_without_javascript(live_server, busy_village):
     """From a line of the month to the form, sent, and followed by its code: plain links
     and a plain form, in WeChat's browser with scripts off."""
-    from disclosures.questions import Question
+    from disclosures.questions.models import Question
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     size = f"{PHONE_WIDTH}x{PHONE_HEIGHT}"
@@ -446,8 +446,8 @@ def test_asking_about_a_line_on_a_phone_without_javascript(live_server, busy_vil
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sunshine_reports_fit_a_phone_without_javascript(live_server, wumiao, accountant, reviewer):
     """The quarters, each cadre's scores as a plain table, and one meeting's 述问定评."""
-    from disclosures.affairs_demo import create_demo_cadres
-    from disclosures.sunshine_demo import create_demo_sunshine_reports
+    from disclosures.affairs.demo import create_demo_cadres
+    from disclosures.sunshine.demo import create_demo_sunshine_reports
 
     create_demo_cadres(wumiao)
     create_demo_sunshine_reports(wumiao)

@@ -136,6 +136,3 @@ class VillageAdmin(admin.ModelAdmin):
 
     def has_print_permission(self, request):
         return request.user.has_perm("villages.print_signs")
-
-
-from villages import admin_visits  # noqa: E402, F401  (visits per village and month)

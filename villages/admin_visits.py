@@ -5,7 +5,7 @@ dashboard: accountants and reviewers as such get a 403. The last twelve months o
 village of the user's townships, and each township's table as CSV. The counts are in
 villages/visits.py.
 
-Imported at the end of villages/admin.py: it adds its URLs in front of the admin's.
+Its URLs are added to the admin by the project's AdminSite (portal/admin.py).
 """
 
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.downloads import csv_response
+from common.downloads import csv_response
 from villages.models import Township, Village
 from villages.visits import last_months, monthly_counts
 
@@ -102,8 +102,9 @@ def export_csv(request, township_code):
     return csv_response(headers, rows, f"visits-{township.code}-{today:%Y%m%d}.csv")
 
 
-def visits_urls():
-    view = admin.site.admin_view
+def visits_urls(site):
+    """Added to the admin by the project's AdminSite (portal/admin.py)."""
+    view = site.admin_view
     return [
         path("villages/visits/", view(dashboard), name="villages_visits"),
         path(
@@ -112,14 +113,3 @@ def visits_urls():
             name="villages_visits_csv",
         ),
     ]
-
-
-_admin_urls = admin.site.get_urls
-
-
-def _get_urls():
-    # In front of the admin's own: its catch-all view would otherwise answer first.
-    return visits_urls() + _admin_urls()
-
-
-admin.site.get_urls = _get_urls

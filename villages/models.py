@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.qr import public_url, scan_url
+
 
 def division_code_validator(length):
     return RegexValidator(
@@ -176,14 +178,14 @@ class Village(models.Model):
     @property
     def public_url(self):
         """The absolute address the QR sign encodes."""
-        return settings.PUBLIC_BASE_URL + self.get_absolute_url()
+        return public_url(self.get_absolute_url())
 
     @property
     def sign_url(self):
         """What the printed QR code encodes: the public address with the scan marker,
         which the page counts as a scan and redirects away (villages/visits.py)."""
-        return f"{self.public_url}?{SCAN_MARKER}"
+        return scan_url(self.get_absolute_url())
 
 
 # Declared in its own module; imported here so Django registers it with the app.
-from villages.visits import SCAN_MARKER, VillageVisitDay  # noqa: E402, F401
+from villages.visits import VillageVisitDay  # noqa: E402, F401

@@ -173,3 +173,15 @@ def ensure_role_groups(**kwargs):
                 content_type__app_label=app_label, codename=codename
             )
         group.permissions.set(wanted)
+
+
+def accountant_and_reviewer(village):
+    """The first accountant and reviewer assigned to the village (either may be None):
+    who enters and who publishes when the demo data is built."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(villages=village)
+    return (
+        users.filter(groups__name=ACCOUNTANT).first(),
+        users.filter(groups__name=REVIEWER).first(),
+    )

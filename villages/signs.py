@@ -2,8 +2,8 @@
 
 from django.utils import timezone, translation
 
-from villages.pdf import render_pdf
-from villages.qr import qr_png_data_uri
+from common.pdf import render_pdf
+from common.qr import qr_png_data_uri
 
 
 def render_signs(villages, printed_on=None):

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 
+from common.qr import qr_svg
 from villages.models import Township, Village
-from villages.qr import qr_svg
 
 SEARCH_LIMIT = 50
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 # Printed QR codes open the page at ?qr: short, so the code stays small. The page counts
 # a scan and redirects to the clean address, where the view is counted like any other.
-SCAN_MARKER = "qr"
 
 
 class VillageVisitDay(models.Model):

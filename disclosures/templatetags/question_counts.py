@@ -1,7 +1,7 @@
 from django import template
 from django.db.models import Count, Q
 
-from disclosures.questions import Question, QuestionStatus, overdue_on, today
+from disclosures.questions.models import Question, QuestionStatus, overdue_on, today
 
 register = template.Library()
 

@@ -357,8 +357,7 @@ def test_verify_ledgers_catches_a_link_taken_out_of_the_chain(wumiao):
     assert any("does not follow" in p for p in lines)
 
 
-def test_the_demo_data_verifies(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_the_demo_data_verifies(db):
     call_command("seed_demo", stdout=io.StringIO())
 
     out, err = verify()

@@ -30,11 +30,6 @@ from tests.disclosures.review_helpers import (
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def published(wumiao):
     return published_month(wumiao)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from disclosures import overview
+from disclosures.finance import overview
 from disclosures.models import LedgerMonth, ReviewEvent, Status
 from tests import factories
 from tests.disclosures.review_helpers import (
@@ -28,11 +28,6 @@ from villages.roles import ACCOUNTANT, REVIEWER
 CHANGE = "change"
 OVERVIEW = "/admin/disclosures/ledgermonth/overview/"
 REVIEW = "review"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

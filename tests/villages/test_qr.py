@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from PIL import Image
 
-from villages.qr import qr_png_data_uri
+from common.qr import qr_png_data_uri
 
 SVG = "{http://www.w3.org/2000/svg}"
 

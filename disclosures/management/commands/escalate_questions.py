@@ -6,7 +6,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from disclosures.questions import Question
+from disclosures.questions.models import Question
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ template changed, and a second run writes nothing.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from disclosures.power_list_template import NEGATIVE, POSITIVE
-from disclosures.powers import ListKind, PowerItem, PowerStep
+from disclosures.powers.list_template import NEGATIVE, POSITIVE
+from disclosures.powers.models import ListKind, PowerItem, PowerStep
 from villages.models import District
 
 

@@ -14,12 +14,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from disclosures.affairs_demo import create_demo_cadres, create_demo_disclosures
-from disclosures.matters import Body, MajorMatter, MatterStep
+from disclosures.affairs.demo import create_demo_cadres, create_demo_disclosures
+from disclosures.matters.models import Body, MajorMatter, MatterStep
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
-from disclosures.power_demo import create_demo_power_lists
-from disclosures.questions_demo import create_demo_questions
-from disclosures.sunshine_demo import create_demo_sunshine_reports
+from disclosures.powers.demo import create_demo_power_lists
+from disclosures.questions.demo import create_demo_questions
+from disclosures.sunshine.demo import create_demo_sunshine_reports
 from villages.models import District, Township, Village
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
 from villages.visits import seed_demo_visits

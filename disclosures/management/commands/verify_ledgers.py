@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from disclosures.models import chain_members
-from disclosures.publishing import verify_chain
+from disclosures.publishing import chain_members, verify_chain
 from villages.models import Village
 
 

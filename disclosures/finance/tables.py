@@ -1,0 +1,157 @@
+import itertools
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from disclosures.finance.models import Kind, LedgerEntry
+from disclosures.money import format_yuan
+
+_ADJUSTS = {
+    (Kind.INCOME, True): _("adds income"),
+    (Kind.INCOME, False): _("reduces income"),
+    (Kind.EXPENSE, True): _("adds expense"),
+    (Kind.EXPENSE, False): _("reduces expense"),
+}
+
+
+def _css_class(name):
+    return {"th": {"class": name}, "td": {"class": name}}
+
+
+class LedgerEntryTable(tables.Table):
+    """A month's entries for villagers: four columns so it fits a 360px phone; the
+    voucher, category, funding source and signatures go on a small line under the text.
+
+    Sortable by date and by amount through plain links (?sort=amount, ?sort=-amount,
+    ?sort=date): give it a list and it sorts the list, without a query. Pass
+    orderable=False for a table that must keep its order (a correction's entries).
+    Entries keep their number in the ledger (`row_number`, set by finance.month_report)
+    whatever the order; adjusting entries of a correction are marked 更正."""
+
+    number = tables.Column(
+        verbose_name=_("No."), empty_values=(), orderable=False, attrs=_css_class("number")
+    )
+    # A plain Column with render_date: DateColumn compiles a template for every cell.
+    date = tables.Column(
+        verbose_name=_("Date"), attrs=_css_class("date"), order_by=("date", "voucher_number")
+    )
+    description = tables.Column(
+        verbose_name=_("Description"), orderable=False, attrs=_css_class("description")
+    )
+    amount = tables.Column(
+        verbose_name=_("Amount (yuan)"),
+        attrs=_css_class("amount"),
+        order_by=("amount", "date", "voucher_number"),
+    )
+
+    class Meta:
+        model = LedgerEntry
+        fields = ("number", "date", "description", "amount")
+        order_by_field = "sort"
+        template_name = "disclosures/finance/includes/_ledger_table.html"
+        attrs = {"class": "ledger"}
+        # The template writes each row's id (the entry's anchor) and class itself.
+        empty_text = _("No entries this month.")
+
+    def __init__(self, *args, village_code=None, flagged_ids=(), asked_ids=(), **kwargs):
+        """village_code: to link receipt photos and the question form; flagged_ids:
+        expenses lacking a decision record (finance.MonthReport.flagged_ids); asked_ids:
+        entries with public questions, listed under the table."""
+        super().__init__(*args, **kwargs)
+        self.row_numbers = itertools.count(1)
+        self.village_code = village_code
+        self.flagged_ids = flagged_ids
+        self.asked_ids = asked_ids
+
+    def render_number(self, record):
+        number = getattr(record, "row_number", None) or next(self.row_numbers)
+        return format_html('<a href="#{}">{}</a>', record.anchor, number)
+
+    def render_date(self, value):
+        return f"{value:%m-%d}"
+
+    def render_description(self, record):
+        details = [
+            record.category.full_name,
+            gettext("voucher %(number)s") % {"number": record.voucher_number},
+            record.get_funding_source_display(),
+        ]
+        if record.handled_by:
+            details.append(gettext("handled by %(name)s") % {"name": record.handled_by})
+        if record.approved_by:
+            details.append(gettext("approved by %(name)s") % {"name": record.approved_by})
+        badge = ""
+        if record.correction_id:
+            details.insert(0, _ADJUSTS[record.kind, record.amount > 0])
+            badge = format_html('<strong class="badge">{}</strong> ', gettext("Correction"))
+        return format_html(
+            '{}{}<span class="meta">{}</span>{}{}{}',
+            badge,
+            record.description,
+            " · ".join(map(str, details)),
+            self._decision_flag(record),
+            self._receipts(record),
+            self._ask(record),
+        )
+
+    def _ask(self, record):
+        """ "Ask about this line", and a link to the questions already asked about it."""
+        if not self.village_code:
+            return ""
+        ask = format_html(
+            '<a class="ask" href="/v/{}/ask/?entry={}" rel="nofollow">{}</a>',
+            self.village_code,
+            record.pk,
+            gettext("Ask about this line"),
+        )
+        if record.pk in self.asked_ids:
+            ask = format_html(
+                '{} · <a class="ask" href="#questions">{}</a>', ask, gettext("See questions")
+            )
+        return format_html('<span class="meta">{}</span>', ask)
+
+    def _decision_flag(self, record):
+        if record.pk not in self.flagged_ids:
+            return ""
+        return format_html(
+            '<span class="decision-flag" role="note">{}</span>',
+            gettext(
+                "This expense reaches the major-matter threshold but has no published "
+                "decision record"
+            ),
+        )
+
+    def _receipts(self, record):
+        """Thumbnails of the receipt photos, built here rather than by a template per row.
+        The entries come with their photos prefetched (finance.month_report)."""
+        photos = record.photos.all() if self.village_code else ()
+        if not photos:
+            return ""
+        links = format_html_join(
+            "",
+            '<a href="{}"><img src="{}" alt="{}" loading="lazy" height="48"></a>',
+            (
+                (
+                    reverse("disclosures:receipt_photo", args=[self.village_code, photo.token]),
+                    reverse("disclosures:receipt_thumbnail", args=[self.village_code, photo.token]),
+                    gettext("Receipt photo %(number)d of voucher %(voucher)s")
+                    % {"number": number, "voucher": record.voucher_number},
+                )
+                for number, photo in enumerate(photos, start=1)
+            ),
+        )
+        return format_html('<span class="receipts">{}</span>', links)
+
+    def render_amount(self, record):
+        """+ money in, − money out. A negative adjusting line (红字冲销) reverses part of
+        an income or expense, so its effect on the balance has the other sign."""
+        if record.amount < 0:
+            if record.kind == Kind.INCOME:
+                return format_html('<span class="expense">−{}</span>', format_yuan(-record.amount))
+            return format_html('<span class="income">+{}</span>', format_yuan(-record.amount))
+        if record.kind == Kind.INCOME:
+            return format_html('<span class="income">+{}</span>', format_yuan(record.amount))
+        return format_html('<span class="expense">−{}</span>', format_yuan(record.amount))
