@@ -8,17 +8,14 @@ afresh (cache emptied before each request) and cached, beside a trivial view.
 """
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 import types
 import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 warnings.filterwarnings("ignore", message="No directory at")
-REQUESTS = 100
 
 
 def main():
@@ -28,6 +25,7 @@ def main():
     import django
 
     django.setup()
+    from bench import measure  # scripts/bench.py: the same timing loop
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
@@ -54,27 +52,11 @@ def main():
     sys.modules["bench_full_urls"] = urls
     client = Client()
 
-    def run(url, cold):
-        for _ in range(5):
-            client.get(url)
-        cache.clear()
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        count = len(queries)
-        times = []
-        for _ in range(REQUESTS):
-            if cold:
-                cache.clear()
-            started = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - started)
-        return statistics.median(times) * 1000, count
-
     with override_settings(ROOT_URLCONF="bench_full_urls"):
-        trivial, _ = run("/bench-trivial/", cold=False)
+        trivial, _ = measure(client, "/bench-trivial/")
         page = wumiao.get_absolute_url()
-        cold_ms, cold_q = run(page, cold=True)
-        warm_ms, _ = run(page, cold=False)
+        cold_ms, cold_q = measure(client, page, cold=True)
+        warm_ms, _ = measure(client, page)
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
             client.get(page)
