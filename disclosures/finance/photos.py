@@ -223,8 +223,3 @@ def delete_receipt_files(sender, instance, **kwargs):
     deletion is committed."""
     names = (instance.image.name, instance.thumbnail.name)
     transaction.on_commit(lambda: _delete_files(*names))
-
-
-def published_photos():
-    """Photos whose entry belongs to a published list: the month, or the correction."""
-    return ReceiptPhoto.objects.published()

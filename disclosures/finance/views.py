@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from disclosures.caching import public_village, public_village_page
 from disclosures.finance import exports, photos, posters
 from disclosures.finance.charts import year_charts
-from disclosures.finance.models import LedgerEntry
+from disclosures.finance.models import LedgerEntry, ReceiptPhoto
 from disclosures.finance.report import month_report, year_report
 from disclosures.finance.tables import LedgerEntryTable
 from disclosures.questions.models import Question, public_questions
@@ -23,7 +23,7 @@ MONTH_FIELDS += ("published_by__first_name", "published_by__last_name")
 
 
 def month_context(month, sort=None):
-    """The month body (includes/_month.html): one query, the entries with those of the
+    """The month body (finance/includes/_month.html): one query, the entries with those of the
     month's published corrections. Sorting sorts the loaded list."""
     report = month_report(month)
     questions = list(public_questions(Question.objects.filter(entry__ledger=month)))
@@ -179,7 +179,7 @@ def month_poster(request, code, period):
 
 def _serve_receipt(request, code, token, field):
     photo = get_object_or_404(
-        photos.published_photos().only("token", "sha256", field),
+        ReceiptPhoto.objects.published().only("token", "sha256", field),
         token=token,
         entry__ledger__village__code=code,
     )
