@@ -30,8 +30,8 @@ from disclosures.questions.models import (
     QuestionRecord,
     normalize_tracking_code,
     public_questions,
-    use_hourly_allowance,
 )
+from disclosures.questions.rate_limit import use_hourly_allowance
 
 QUESTIONS_PER_PAGE = 30
 
