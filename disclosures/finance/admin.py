@@ -19,6 +19,7 @@ from disclosures.finance.models import (
     LedgerEntry,
     LedgerMonth,
 )
+from disclosures.finance.review import month_review
 from disclosures.finance.views import month_context
 from disclosures.money import format_yuan
 from villages.models import Township, Village
@@ -195,6 +196,12 @@ class LedgerMonthAdmin(
                 name="disclosures_ledgermonth_preview",
             ),
         ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        month = self.get_object(request, object_id)
+        if month is not None:
+            extra_context = {"month_review": month_review(month), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def view_on_site(self, month):
         # A draft has no public page yet: staff see its preview instead.
