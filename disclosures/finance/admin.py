@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from disclosures.admin_mixins import REVIEW_FIELDS, EditableWithParentMixin, ReviewAdminMixin
 from disclosures.finance import overview
 from disclosures.finance.admin_import import LedgerImportAdminMixin
+from disclosures.finance.admin_receipts import BulkReceiptsAdminMixin
 from disclosures.finance.models import (
     Category,
     Kind,
@@ -139,7 +140,11 @@ class LedgerCorrectionInline(admin.TabularInline):
 
 @admin.register(LedgerMonth)
 class LedgerMonthAdmin(
-    VillageScopedAdminMixin, LedgerImportAdminMixin, ReviewAdminMixin, admin.ModelAdmin
+    VillageScopedAdminMixin,
+    LedgerImportAdminMixin,
+    BulkReceiptsAdminMixin,
+    ReviewAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = [
         "village",
