@@ -143,6 +143,12 @@ class Publishable(models.Model):
         instance._published_in_db = instance.status == Status.PUBLISHED
         return instance
 
+    @classmethod
+    def in_villages(cls, villages):
+        """This kind's items of these villages (a queryset), through its chain_filter."""
+        (path,) = cls.chain_filter(None)
+        return cls.objects.filter(**{f"{path}__in": villages})
+
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED

@@ -3,13 +3,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from disclosures.admin_mixins import REVIEW_FIELDS, EditableWithParentMixin, ReviewAdminMixin
 from disclosures.finance import overview
 from disclosures.finance.admin_import import LedgerImportAdminMixin
+from disclosures.finance.admin_receipts import BulkReceiptsAdminMixin
 from disclosures.finance.models import (
     Category,
     Kind,
@@ -17,6 +20,8 @@ from disclosures.finance.models import (
     LedgerEntry,
     LedgerMonth,
 )
+from disclosures.finance.review import month_review
+from disclosures.finance.views import month_context
 from disclosures.money import format_yuan
 from villages.models import Township, Village
 from villages.scoping import VillageScopedAdminMixin
@@ -135,7 +140,11 @@ class LedgerCorrectionInline(admin.TabularInline):
 
 @admin.register(LedgerMonth)
 class LedgerMonthAdmin(
-    VillageScopedAdminMixin, LedgerImportAdminMixin, ReviewAdminMixin, admin.ModelAdmin
+    VillageScopedAdminMixin,
+    LedgerImportAdminMixin,
+    BulkReceiptsAdminMixin,
+    ReviewAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = [
         "village",
@@ -185,8 +194,44 @@ class LedgerMonthAdmin(
                 "overview/",
                 self.admin_site.admin_view(self.overview_view),
                 name="disclosures_ledgermonth_overview",
-            )
+            ),
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="disclosures_ledgermonth_preview",
+            ),
         ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        month = self.get_object(request, object_id)
+        if month is not None:
+            extra_context = {"month_review": month_review(month), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def view_on_site(self, month):
+        # A draft has no public page yet: staff see its preview instead.
+        if month.is_published:
+            return month.get_absolute_url()
+        return reverse("admin:disclosures_ledgermonth_preview", args=[month.pk])
+
+    def preview_view(self, request, object_id):
+        """The month as villagers will see it once published, under a draft band. Only
+        for staff who may see the month; never cached, never indexed."""
+        month = get_object_or_404(
+            self.get_queryset(request).select_related("village__township__district"),
+            pk=object_id,
+        )
+        if not self.has_view_permission(request, month):
+            raise PermissionDenied
+        context = {
+            "village": month.village,
+            "preview": True,
+            **month_context(month, request.GET.get("sort"), entries=month.original_entries()),
+        }
+        response = render(request, "disclosures/finance/month.html", context)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
     def overview_view(self, request):
         if not self.has_view_permission(request):

@@ -13,13 +13,16 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from disclosures.finance import bulk_receipts
 from disclosures.finance.models import LedgerEntry, ReceiptPhoto
 from disclosures.finance.photos import MAX_UPLOAD_BYTES, prepare_receipt, store_receipt
 from disclosures.money import format_yuan
@@ -204,3 +207,83 @@ class ReceiptPhotoAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
         entry = photo.entry
         parent = entry.correction if entry.correction_id else entry.ledger
         return parent.get_status_display()
+
+
+class BulkReceiptsAdminMixin:
+    """On a month's admin: many receipt photos in one upload, matched to their lines by
+    the voucher number in each file name; the rest wait until someone picks their line
+    (bulk_receipts.py)."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/receipts/",
+                self.admin_site.admin_view(self.bulk_receipts_view),
+                name="disclosures_ledgermonth_receipts",
+            )
+        ] + super().get_urls()
+
+    def can_add_receipts(self, request, month):
+        return (
+            request.user.has_perm("disclosures.add_receiptphoto")
+            and month.is_editable
+            and self.has_change_permission(request, month)
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.can_add_receipts(request, obj):
+            context["receipts_url"] = reverse(
+                "admin:disclosures_ledgermonth_receipts", args=[obj.pk]
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def bulk_receipts_view(self, request, object_id):
+        month = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.can_add_receipts(request, month):
+            raise PermissionDenied
+        if request.method == "POST":
+            self._bulk_receipts_post(request, month)
+            return redirect(request.path)
+        entries = month.original_entries().prefetch_related("photos")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Receipts of %(month)s") % {"month": month},
+            "month": month,
+            "entries": entries,
+            "pending": bulk_receipts.pending(month),
+            "max_megabytes": MAX_UPLOAD_BYTES // 1024 // 1024,
+        }
+        return TemplateResponse(request, "admin/disclosures/ledgermonth/receipts.html", context)
+
+    def _bulk_receipts_post(self, request, month):
+        action = request.POST.get("action")
+        if action == "upload":
+            attached, waiting, refused = bulk_receipts.receive(
+                month, request.FILES.getlist("photos")
+            )
+            for name, entry in attached:
+                self.message_user(request, f"{name} → {entry.voucher_number}", messages.SUCCESS)
+            if waiting:
+                self.message_user(
+                    request,
+                    _("%(count)d photo(s) match no line by name: pick their lines below.")
+                    % {"count": len(waiting)},
+                    messages.WARNING,
+                )
+            for name, reason in refused:
+                self.message_user(request, f"{name}: {reason}", messages.ERROR)
+        elif action == "assign":
+            entries = {str(entry.pk): entry for entry in month.original_entries()}
+            for item in bulk_receipts.pending(month):
+                entry = entries.get(request.POST.get(f"line-{item.token}", ""))
+                if entry is not None:
+                    bulk_receipts.assign(month, item.token, entry)
+                    self.message_user(
+                        request, f"{item.name} → {entry.voucher_number}", messages.SUCCESS
+                    )
+        elif action == "discard":
+            try:
+                bulk_receipts.discard(month, request.POST.get("token", ""))
+            except KeyError:
+                raise Http404 from None

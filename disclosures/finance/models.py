@@ -131,6 +131,10 @@ class LedgerMonthQuerySet(PublishableQuerySet):
     def for_user(self, user):
         return self.filter(village__in=Village.objects.for_user(user))
 
+    def filter_before(self, year, month):
+        """Months before year-month."""
+        return self.filter(Q(year__lt=year) | Q(year=year, month__lt=month))
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -259,7 +263,7 @@ class LedgerMonth(Publishable):
         """The closing balance of the month before, if it was entered: the default opening."""
         previous = (
             LedgerMonth.objects.filter(village_id=self.village_id)
-            .filter(Q(year__lt=self.year) | Q(year=self.year, month__lt=self.month))
+            .filter_before(self.year, self.month)
             .order_by("-year", "-month")
             .first()
         )

@@ -153,13 +153,14 @@ class MonthReport:
         return person_name(self.month.published_by)
 
 
-def month_report(month):
+def month_report(month, entries=None):
     """A published month with its published corrections: one query (the entries, with
     their category and correction loaded along). Select month.published_by along with
-    the month to name the reviewer without a query."""
+    the month to name the reviewer without a query. `entries` replaces the public lines
+    for a draft's preview (staff only)."""
+    entries = public_entries([month.pk]) if entries is None else entries
     entries = list(
-        public_entries([month.pk])
-        .with_matter_resolution()
+        entries.with_matter_resolution()
         .select_related("category__parent", "correction__published_by")
         .prefetch_related("photos")
     )

@@ -22,10 +22,10 @@ MONTH_FIELDS = (*LIST_FIELDS, "published_at", "fingerprint", "published_by__user
 MONTH_FIELDS += ("published_by__first_name", "published_by__last_name")
 
 
-def month_context(month, sort=None):
+def month_context(month, sort=None, entries=None):
     """The month body (finance/includes/_month.html): one query, the entries with those of the
     month's published corrections. Sorting sorts the loaded list."""
-    report = month_report(month)
+    report = month_report(month, entries)
     questions = list(public_questions(Question.objects.filter(entry__ledger=month)))
     row_context = {
         "village_code": month.village.code,

@@ -304,9 +304,9 @@ def test_the_page_makes_a_fixed_number_of_queries(
     client.get("/admin/villages/visits/")
     for number in range(20):
         factories.make_village(township_staff.townships.get(), f"3716032013{number:02d}", "村")
-    # Session, user, its permissions (two, for the admin's menu), townships, villages and
-    # the month counts: not one query per village.
-    with django_assert_num_queries(7):
+    # Session, user, its permissions (two, for the admin's menu), the header's township
+    # names, townships, villages and the month counts: not one query per village.
+    with django_assert_num_queries(8):
         assert client.get("/admin/villages/visits/").status_code == 200
 
 

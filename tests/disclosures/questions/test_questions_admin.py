@@ -139,17 +139,3 @@ def test_the_overdue_filter(client, wumiao, township_staff):
     changelist = reverse("admin:disclosures_question_changelist")
     overdue = client.get(changelist, {"overdue": "yes"}).context["cl"].result_list
     assert [q.text for q in overdue] == ["早就该答复的问题"]
-
-
-def test_the_admin_home_counts_the_questions_waiting(client, wumiao, yanjia, accountant):
-    from tests.disclosures.questions.question_helpers import at
-
-    ask(wumiao, "早就该答复的问题", when=at(2026, 1, 5))
-    Question.objects.escalate_overdue(at(2026, 3, 1))
-    ask(wumiao, "刚提的问题", when=at(2099, 1, 5))
-    ask(yanjia, "别的村的问题", when=at(2099, 1, 5))
-    client.force_login(accountant)
-    html = client.get(reverse("admin:index")).content.decode()
-    section = html.split('id="questions-waiting"')[1].split("</table>")[0]
-    counts = [cell.split("</td>")[0] for cell in section.split("<td>")[1:]]
-    assert counts == ["1", '<strong style="color:#ba2121">1</strong>', "1"]
