@@ -9,7 +9,15 @@ BIN := $(VENV)/bin
 # The address printed on the signs and shown at start-up.
 export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
+# With DEBUG off the portal refuses to start without a real SECRET_KEY (portal/settings.py).
+# The development and test commands use a random key made once for this clone
+# (.dev-secret-key, never committed) unless SECRET_KEY is set; `make serve` never does.
+DEV_SECRET_KEY = $(shell test -s .dev-secret-key || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .dev-secret-key; cat .dev-secret-key)
+run test bench messages: export SECRET_KEY ?= $(DEV_SECRET_KEY)
+
 run: system-deps $(VENV)/.installed compiled-messages
+	@# With DEBUG off an SQLite file is opened only if it exists: the demo makes its own.
+	@if [ -z "$$DATABASE_URL" ]; then touch db.sqlite3; fi
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py seed_demo
