@@ -1,6 +1,13 @@
-"""The portal's own middleware: the Content-Security-Policy header."""
+"""The portal's own middleware: the Content-Security-Policy header, and the page shown
+while the database does not answer."""
+
+import logging
 
 from csp.middleware import CSPMiddleware
+
+from portal.views import DATABASE_DOWN, database_unavailable
+
+logger = logging.getLogger(__name__)
 
 ADMIN_PREFIX = "/admin/"
 
@@ -15,3 +22,22 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and request.path_info.startswith(ADMIN_PREFIX):
             parts.update = {**(parts.update or {}), "style-src": ["'self'", "'unsafe-inline'"]}
         return parts
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that does not answer (stopped, restarting, unreachable) gives villagers a
+    503 page in their language with Retry-After, not a bare "Server Error (500)". Django
+    drops the broken connection at the end of the request (and CONN_HEALTH_CHECKS at the
+    start of the next), so the portal recovers by itself when the database returns."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            logger.error("The database does not answer: %s", exception)
+            return database_unavailable(request)
+        return None

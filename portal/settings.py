@@ -46,7 +46,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 # A question form left open too long is shown again with what was typed
 # (disclosures/questions/views.py).
-CSRF_FAILURE_VIEW = "disclosures.questions.views.csrf_failure"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
 # The absolute address printed on every QR sign. Signs hang on walls for years:
 # change it only together with a redirect from the old address.
@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -125,6 +126,8 @@ DATABASES = {
         dj_database_url.config(
             default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
             conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            # A kept connection that died (a database restart) is replaced, not used.
+            conn_health_checks=True,
         )
     )
 }
