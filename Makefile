@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test system-deps system-deps-test compiled-messages bench lint format messages clean
+.PHONY: serve run test system-deps system-deps-test compiled-messages bench lint format messages clean
 
 # The address printed on the signs and shown at start-up.
 export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -22,6 +22,13 @@ run: system-deps $(VENV)/.installed compiled-messages
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production on one machine: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, … from the environment
+# (README, "Production"). gunicorn with gunicorn.conf.py on PORT.
+serve: system-deps $(VENV)/.installed compiled-messages
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python manage.py collectstatic --no-input -v 0

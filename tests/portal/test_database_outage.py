@@ -12,15 +12,12 @@ import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.disclosures.questions.test_questions_processes import database_url, free_port
+from tests.servers import database_url, free_port, get, stop, wait_for
 
 
 class Relay:
@@ -68,27 +65,6 @@ class Relay:
                 sock.shutdown(socket.SHUT_RDWR)
 
 
-def get(port, path):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
-
-
-def wait_for(port, server):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the server stopped")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
-
-
 @pytest.fixture
 def outage(tmp_path, wumiao):
     """(url for the server, cut(), restore())."""
@@ -124,6 +100,7 @@ def test_the_portal_recovers_by_itself_when_the_database_returns(outage, wumiao)
         assert get(port, "/healthz")[0] == 200
         cut()
         status, headers, html = get(port, village)
+        html = html.decode()
         assert status == 503, html
         assert headers["Retry-After"] == "30"
         assert "系统暂时无法访问" in html
@@ -132,5 +109,4 @@ def test_the_portal_recovers_by_itself_when_the_database_returns(outage, wumiao)
         assert get(port, village)[0] == 200
         assert get(port, "/healthz")[0] == 200
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
