@@ -12,6 +12,13 @@ and the QR image have their own views and are never counted. A printed QR code o
 page with ?qr: that request counts one scan and redirects to the clean address, which
 then counts the view, so one scan is one scan and one view, and the marker never reaches
 the cache or the page's links.
+
+A page is cached under its path and the query parameters it declares it uses, with values
+it accepts (e.g. ?sort=amount); every other parameter (WeChat's ?from=singlemessage, a
+tracker's, a random one) is dropped before the view sees the request, so it neither makes
+a new cache entry nor reaches the page's links. The village, and so its public_version,
+is read from the database on every request: a publication through any server changes
+the key on every server, whichever cache (LocMem or the shared Redis) they use.
 """
 
 import hashlib
@@ -21,7 +28,7 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
@@ -73,9 +80,27 @@ def public_village(code):
     return get_object_or_404(Village.objects.with_places(), code=code)
 
 
-def public_village_page(view):
+def _keep_declared(request, query):
+    """Leave in the request only the declared parameters with accepted values: `query`
+    maps a name to the values it accepts, or to a test of the value."""
+    kept = QueryDict(mutable=True)
+    for name, accepted in query.items():
+        value = request.GET.get(name)
+        if value is not None and (accepted(value) if callable(accepted) else value in accepted):
+            kept[name] = value
+    kept._mutable = False
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
+
+
+def public_village_page(view=None, *, query=None):
     """Wrap a view(request, village, **kwargs): load the village by its code, serve
-    the cached page when there is one, and count the visit."""
+    the cached page when there is one, and count the visit. `query`: the parameters the
+    page uses, e.g. @public_village_page(query={"sort": ("date", "amount")}); no other
+    parameter reaches the view or the cache key."""
+    if view is None:
+        return lambda view: public_village_page(view, query=query)
+    declared = query or {}
 
     @wraps(view)
     def wrapper(request, code, **kwargs):
@@ -86,6 +111,7 @@ def public_village_page(view):
             # Each scan must reach the server, even the same phone's second one.
             add_never_cache_headers(response)
             return response
+        _keep_declared(request, declared)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         key = f"public-page:{village.pk}:{village.public_version}:{get_language()}:{path}"
         cached = cache.get(key)

@@ -166,6 +166,24 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+
+def caches(redis_url):
+    """Django's Redis cache when REDIS_URL is set, so that every app server shares the
+    pages it renders; else each process keeps its own in memory (the embedded default)."""
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "village-portal"),
+        }
+    }
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = caches(REDIS_URL)
+
 LOGIN_URL = "admin:login"
 
 DJANGO_TABLES2_TEMPLATE = "includes/_table.html"

@@ -12,7 +12,7 @@ from disclosures.finance import exports, photos, posters
 from disclosures.finance.charts import year_charts
 from disclosures.finance.models import LedgerEntry
 from disclosures.finance.report import month_report, year_report
-from disclosures.finance.tables import LedgerEntryTable
+from disclosures.finance.tables import LEDGER_SORTS, LedgerEntryTable
 from disclosures.questions.models import Question, public_questions
 
 # What the public pages need of a month (status too: Publishable.from_db reads it).
@@ -66,7 +66,7 @@ def published_months(village):
     return village.ledger_months.published().select_related("published_by").only(*MONTH_FIELDS)
 
 
-@public_village_page
+@public_village_page(query=LEDGER_SORTS)
 def finance_month(request, village, period):
     year, month_number = period
     # Through the related manager, so month.village is the village already loaded.
