@@ -6,7 +6,8 @@ next request renders afresh. A warm page costs one query (the village) and the c
 The timeout bounds how long a renamed village or township shows its old name.
 
 Counting (villages/visits.py): every page this decorator serves is an HTML page of the
-village. A GET answered 200 counts one view, cached or not; HEAD, redirects, errors and
+village. A GET answered 200 or 304 (the browser shows the copy it has) counts one view,
+cached or not; HEAD, redirects, errors and
 requests from bots and link-preview fetchers do not. Downloads (CSV, XLSX, PDF), photos
 and the QR image have their own views and are never counted. A printed QR code opens the
 page with ?qr: that request counts one scan and redirects to the clean address, which
@@ -30,7 +31,13 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from common.qr import SCAN_MARKER
@@ -93,6 +100,45 @@ def _keep_declared(request, query):
     request.META["QUERY_STRING"] = kept.urlencode()
 
 
+def _page(request, village, view, kwargs):
+    """The page from the cache, or rendered by the view (and then cached)."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    key = f"public-page:{village.pk}:{village.public_version}:{get_language()}:{path}"
+    cached = cache.get(key)
+    if cached is not None:
+        return HttpResponse(cached)
+    response = view(request, village, **kwargs)
+    if response.status_code == 200 and request.method == "GET":
+        cache.set(key, response.content, PUBLIC_PAGE_SECONDS)
+    return response
+
+
+def _validators(village):
+    """ETag and Last-Modified of every page of the village: what it has published (its
+    public_version), the language, and the names the pages show. A browser (or WeChat)
+    that has the page gets 304 after one query, without rendering or the cache."""
+    place = village.township
+    state = f"{village.public_version}:{get_language()}:{village.name}:{place.name}"
+    state += f":{place.district.name}"
+    digest = hashlib.sha256(state.encode()).hexdigest()[:20]
+    etag = f'"{digest}"'
+    changed = village.public_changed_at
+    return {"etag": etag, "last_modified": int(changed.timestamp()) if changed else None}
+
+
+def _revalidate_always(response, validators):
+    """Cache-Control: no-cache: browsers and WeChat may keep the page but must ask each
+    time, so a correction is never hidden behind a stale copy; the answer is usually 304."""
+    response["ETag"] = validators["etag"]
+    if validators["last_modified"] is not None:
+        response["Last-Modified"] = http_date(validators["last_modified"])
+    patch_cache_control(response, no_cache=True)
+
+
+def _is_download(response):
+    return response.status_code == 200 and not response["Content-Type"].startswith("text/html")
+
+
 def public_village_page(view=None, *, query=None):
     """Wrap a view(request, village, **kwargs): load the village by its code, serve
     the cached page when there is one, and count the visit. `query`: the parameters the
@@ -112,16 +158,13 @@ def public_village_page(view=None, *, query=None):
             add_never_cache_headers(response)
             return response
         _keep_declared(request, declared)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"public-page:{village.pk}:{village.public_version}:{get_language()}:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            response = HttpResponse(cached)
-        else:
-            response = view(request, village, **kwargs)
-            if response.status_code == 200 and request.method == "GET":
-                cache.set(key, response.content, PUBLIC_PAGE_SECONDS)
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        validators = _validators(village)
+        response = get_conditional_response(request, **validators)
+        if response is None:
+            response = _page(request, village, view, kwargs)
+        if response.status_code in (200, 304):
+            _revalidate_always(response, validators)
+        if response.status_code in (200, 304) and not _is_download(response):
             _count(village, request)
         # The language comes from Accept-Language or the language cookie.
         patch_vary_headers(response, ["Accept-Language", "Cookie"])

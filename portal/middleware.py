@@ -1,13 +1,16 @@
-"""The portal's own middleware: the Content-Security-Policy header, and the page shown
-while the database does not answer."""
+"""The portal's own middleware: the Content-Security-Policy header, compression of text,
+and the page shown while the database does not answer."""
 
 import logging
 
 from csp.middleware import CSPMiddleware
+from django.middleware.gzip import GZipMiddleware
 
 from portal.views import DATABASE_DOWN, database_unavailable
 
 logger = logging.getLogger(__name__)
+
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
 
 ADMIN_PREFIX = "/admin/"
 
@@ -41,3 +44,16 @@ class DatabaseUnavailableMiddleware:
             logger.error("The database does not answer: %s", exception)
             return database_unavailable(request)
         return None
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware for text only: PDFs, photos and spreadsheets are compressed
+    already. Against BREACH: public pages carry no secret (no CSRF token, no session
+    data); pages with a CSRF token (the admin, the question form) carry it masked afresh
+    on each response, and Django adds random bytes to each compressed response (HTB)."""
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "")
+        if not content_type.startswith(COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)
