@@ -21,14 +21,18 @@ run: system-deps $(VENV)/.installed compiled-messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The worker that makes posters and booklets runs beside the development server.
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production on one machine: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, … from the environment
-# (README, "Production"). gunicorn with gunicorn.conf.py on PORT.
+# (README, "Production"). gunicorn with gunicorn.conf.py on PORT, and the background worker
+# that makes the PDFs (stopped with the server).
 serve: system-deps $(VENV)/.installed compiled-messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py collectstatic --no-input -v 0
-	PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python manage.py collectstatic --no-input -v 0

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
     "villages",
     "disclosures",
 ]
@@ -114,8 +116,9 @@ WSGI_APPLICATION = "portal.wsgi.application"
 def sqlite_must_exist(database):
     """With DEBUG off, open an SQLite file only if it exists (SQLite's mode=rw): a wrong
     path or an unmounted disk must not silently become a new, empty portal. A new
-    installation creates the file once (`touch`); portal/checks.py says so at migrate."""
+    installation creates the file once (`touch`); portal/sqlite3 says so when it is missing."""
     if database["ENGINE"] == "django.db.backends.sqlite3" and not DEBUG:
+        database["ENGINE"] = "portal.sqlite3"
         path = Path(database["NAME"]).resolve()
         database["NAME"] = f"{path.as_uri()}?mode=rw"
         database["TEST"] = {"NAME": ""}  # the tests' in-memory database, as before
@@ -185,6 +188,11 @@ def caches(redis_url):
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = caches(REDIS_URL)
+
+# The background worker's queue (posters, booklets: disclosures/generated.py): django-tasks
+# (the backport of Django 6's tasks) with its database backend, in the portal's own
+# database. `manage.py db_worker` works through it; make serve and make run start one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGIN_URL = "admin:login"
 

@@ -34,8 +34,8 @@ def main(runs):
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        from disclosures.powers.booklet import render_booklet
         from disclosures.powers.demo import create_demo_power_lists
-        from disclosures.powers.views import render_booklet
         from tests import factories
         from villages.models import Village
 

@@ -56,6 +56,7 @@ def wait_for(port, server, log=None):
 def start_gunicorn(port, log, **environment):
     """gunicorn as `make serve` starts it; its output (the access log) goes to `log`."""
     env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", **environment}
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"  # production's, not the tests' own
     with open(log, "wb") as output:
         server = subprocess.Popen(
             [str(GUNICORN), "-c", "gunicorn.conf.py"],

@@ -11,3 +11,11 @@ import secrets
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from portal.settings import *  # noqa: E402, F403
+
+# The browser tests' live server serves static files through the finders, which know no
+# hashed names: the tests link the plain ones. Production's hashed, compressed files are
+# tested through gunicorn with portal.settings (tests/portal/test_production_server.py).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}

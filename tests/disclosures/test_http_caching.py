@@ -66,7 +66,11 @@ def test_missing_pages_carry_no_validators(client, published):
     assert response.status_code == 404 and "ETag" not in response
 
 
-def test_pages_are_compressed_and_link_hashed_static_files(client, published):
+def test_pages_are_compressed_and_link_hashed_static_files(client, published, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     plain = client.get(WUMIAO)
     response = client.get(WUMIAO, HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"

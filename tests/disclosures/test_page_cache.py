@@ -7,7 +7,7 @@ from django.core.cache.backends.redis import RedisCache
 
 from portal.settings import caches
 from tests import factories
-from tests.redis_cache import keys, redis_cache  # noqa: F401 (a fixture)
+from tests.redis_cache import keys
 
 WUMIAO = "/v/371603201201/"
 
@@ -24,7 +24,7 @@ def published(wumiao):
     return factories.make_month(wumiao, 2026, 9, entries=4)
 
 
-def test_pages_are_kept_in_redis(redis_cache, client, published):  # noqa: F811
+def test_pages_are_kept_in_redis(redis_cache, client, published):
     client_redis, prefix = redis_cache
     assert isinstance(django_caches["default"], RedisCache)
     client.get(WUMIAO)
@@ -32,7 +32,7 @@ def test_pages_are_kept_in_redis(redis_cache, client, published):  # noqa: F811
 
 
 def test_query_strings_the_page_does_not_use_make_no_new_entry(
-    redis_cache,  # noqa: F811
+    redis_cache,
     client,
     published,
     django_assert_num_queries,
@@ -53,7 +53,7 @@ def test_query_strings_the_page_does_not_use_make_no_new_entry(
 
 
 def test_a_publication_through_another_server_changes_every_servers_page(
-    redis_cache,  # noqa: F811
+    redis_cache,
     client,
     published,
     wumiao,
@@ -65,7 +65,7 @@ def test_a_publication_through_another_server_changes_every_servers_page(
     assert "2026年10月财务清单" in client.get(WUMIAO).content.decode()
 
 
-def test_the_questions_page_keys_on_its_page_number_only(redis_cache, client, published):  # noqa: F811
+def test_the_questions_page_keys_on_its_page_number_only(redis_cache, client, published):
     client_redis, prefix = redis_cache
     for query in ("", "?page=1", "?page=1&x=2", "?page=abc", "?page=99999"):
         assert client.get(f"{WUMIAO}questions/{query}").status_code == 200

@@ -91,7 +91,8 @@ def test_a_missing_sqlite_file_is_an_error_not_a_new_database(tmp_path):
     environment["DATABASE_URL"] = f"sqlite:///{path}"
     result = manage("migrate", "--no-input", **environment)
     assert result.returncode != 0
-    assert "portal.E001" in result.stderr and f"touch {path}" in result.stderr
+    assert f"The SQLite database file {path} does not exist" in result.stderr
+    assert f"touch {path}" in result.stderr
     # Even a command that skips the checks cannot create it.
     shell = "from django.db import connection; connection.ensure_connection()"
     result = manage("shell", "-c", shell, **environment)
