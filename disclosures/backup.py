@@ -55,6 +55,7 @@ def dump_database(folder):
 def copy_media(folder):
     """Every uploaded file under media/, with its SHA-256 in the manifest."""
     source = Path(settings.MEDIA_ROOT)
+    (folder / "media").mkdir(exist_ok=True)  # there even when nothing was uploaded yet
     files = {}
     if source.exists():
         for path in sorted(source.rglob("*")):

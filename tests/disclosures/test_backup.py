@@ -64,7 +64,7 @@ def restore(folder, tmp_path):
     return url, drop
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_restores_whole(month_with_receipt, tmp_path):
     folder = tmp_path / "backup"
     call_command("backup", output=str(folder))

@@ -81,7 +81,7 @@ def outage(tmp_path, wumiao):
     yield url, lambda: path.rename(away), lambda: away.rename(path)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_portal_recovers_by_itself_when_the_database_returns(outage, wumiao):
     url, cut, restore = outage
     port = free_port()

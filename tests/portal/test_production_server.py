@@ -8,7 +8,7 @@ import pytest
 from tests.servers import database_url, free_port, get, start_gunicorn, stop
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_gunicorn_serves_pages_static_files_and_logs_each_request(tmp_path, wumiao):
     port = free_port()
     log = tmp_path / "gunicorn.log"
