@@ -27,11 +27,11 @@ run: system-deps $(VENV)/.installed compiled-messages
 
 # Production on one machine: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, … from the environment
 # (README, "Production"). gunicorn with gunicorn.conf.py on PORT, and the background worker
-# that makes the PDFs (stopped with the server).
+# that makes the PDFs (stopped with the server; niced, so pages come first on the CPU).
 serve: system-deps $(VENV)/.installed compiled-messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py collectstatic --no-input -v 0
-	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	nice -n 10 $(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	  PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: system-deps-test $(VENV)/.installed-test compiled-messages
@@ -40,6 +40,7 @@ test: system-deps-test $(VENV)/.installed-test compiled-messages
 
 bench: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_production.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
