@@ -4,16 +4,35 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test system-deps system-deps-test compiled-messages bench lint format messages clean
+.PHONY: serve run test system-deps system-deps-test compiled-messages bench lint format messages clean
 
 # The address printed on the signs and shown at start-up.
 export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
+# With DEBUG off the portal refuses to start without a real SECRET_KEY (portal/settings.py).
+# The development and test commands use a random key made once for this clone
+# (.dev-secret-key, never committed) unless SECRET_KEY is set; `make serve` never does.
+DEV_SECRET_KEY = $(shell test -s .dev-secret-key || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .dev-secret-key; cat .dev-secret-key)
+run test bench messages: export SECRET_KEY ?= $(DEV_SECRET_KEY)
+
 run: system-deps $(VENV)/.installed compiled-messages
+	@# With DEBUG off an SQLite file is opened only if it exists: the demo makes its own.
+	@if [ -z "$$DATABASE_URL" ]; then touch db.sqlite3; fi
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The worker that makes posters and booklets runs beside the development server.
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production on one machine: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, … from the environment
+# (README, "Production"). gunicorn with gunicorn.conf.py on PORT, and the background worker
+# that makes the PDFs (stopped with the server; niced, so pages come first on the CPU).
+serve: system-deps $(VENV)/.installed compiled-messages
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	nice -n 10 $(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python manage.py collectstatic --no-input -v 0
@@ -21,6 +40,7 @@ test: system-deps-test $(VENV)/.installed-test compiled-messages
 
 bench: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_production.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

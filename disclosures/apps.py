@@ -9,3 +9,7 @@ class DisclosuresConfig(AppConfig):
     def ready(self):
         # Connects the signal that deletes a receipt photo's files with its row.
         from disclosures.finance import photos  # noqa: F401
+
+        # Connect what publishing queues: the month's poster, the power-list booklet.
+        from disclosures.finance import tasks as finance_tasks  # noqa: F401
+        from disclosures.powers import tasks as powers_tasks  # noqa: F401

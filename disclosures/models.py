@@ -18,6 +18,7 @@ from disclosures.finance.models import (
     ReceiptPhoto,
     Summary,
 )
+from disclosures.generated import GeneratedFile
 from disclosures.matters.models import MajorMatter, MatterStep
 from disclosures.powers.models import PowerItem, PowerStep
 from disclosures.publishing import ReviewEvent, Status
@@ -31,6 +32,7 @@ from disclosures.sunshine.models import (
 )
 
 __all__ = [
+    "GeneratedFile",
     "Answer",
     "Attachment",
     "Cadre",

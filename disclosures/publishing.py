@@ -20,8 +20,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Sent inside the publishing transaction, after the village's public version went up:
+# features queue what they make from published content (finance/tasks.py: the poster).
+published = Signal()
 
 
 class PublishedRecordError(ValidationError):
@@ -196,6 +201,7 @@ class Publishable(models.Model):
             self.published_by, self.published_at = user, when or timezone.now()
             self._save_transition(user, "publish", comment, at=self.published_at)
             self.village.bump_public_version()
+            published.send(sender=type(self), item=self)
 
     def validate_for_submission(self):
         """Subclasses refuse to submit incomplete content here."""

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,13 +23,30 @@ def envlist(name, default):
 
 
 DEBUG = envbool("DEBUG", "False")
-# The fallback key only exists so a fresh clone starts; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
+
+
+def secret_key(debug):
+    """SECRET_KEY from the environment. Only a developer's machine (DEBUG on) may fall back
+    to the key in the repository: anyone who reads it could forge sessions and CSRF tokens."""
+    key = os.environ.get("SECRET_KEY", "")
+    if debug:
+        return key or DEVELOPMENT_SECRET_KEY
+    if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 50 or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to a long random value when DEBUG is off (at least 50 "
+            "characters, not the development key). Make one with: python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return key
+
+
+SECRET_KEY = secret_key(DEBUG)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 # A question form left open too long is shown again with what was typed
 # (disclosures/questions/views.py).
-CSRF_FAILURE_VIEW = "disclosures.questions.views.csrf_failure"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
 # The absolute address printed on every QR sign. Signs hang on walls for years:
 # change it only together with a redirect from the old address.
@@ -52,13 +71,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
     "villages",
     "disclosures",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -88,10 +112,27 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "portal.wsgi.application"
 
+
+def sqlite_must_exist(database):
+    """With DEBUG off, open an SQLite file only if it exists (SQLite's mode=rw): a wrong
+    path or an unmounted disk must not silently become a new, empty portal. A new
+    installation creates the file once (`touch`); portal/sqlite3 says so when it is missing."""
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not DEBUG:
+        database["ENGINE"] = "portal.sqlite3"
+        path = Path(database["NAME"]).resolve()
+        database["NAME"] = f"{path.as_uri()}?mode=rw"
+        database["TEST"] = {"NAME": ""}  # the tests' in-memory database, as before
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    "default": sqlite_must_exist(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            # A kept connection that died (a database restart) is replaced, not used.
+            conn_health_checks=True,
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -122,12 +163,36 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedStaticFilesStorage"
+            # Hashed names (cached for a year by browsers and the proxy) and .gz/.br copies.
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def caches(redis_url):
+    """Django's Redis cache when REDIS_URL is set, so that every app server shares the
+    pages it renders; else each process keeps its own in memory (the embedded default)."""
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "village-portal"),
+        }
+    }
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = caches(REDIS_URL)
+
+# The background worker's queue (posters, booklets: disclosures/generated.py): django-tasks
+# (the backport of Django 6's tasks) with its database backend, in the portal's own
+# database. `manage.py db_worker` works through it; make serve and make run start one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGIN_URL = "admin:login"
 
@@ -138,4 +203,31 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Behind a TLS-terminating proxy (deploy/nginx.conf): HTTPS=true makes every cookie
+# secure, tells browsers to use HTTPS only (HSTS) and redirects plain HTTP.
+HTTPS = envbool("HTTPS", "False")
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "True")
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "True")
+    # The proxy checks the health address over plain HTTP on the machine itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Pages use no script and load nothing from elsewhere: the browser may fetch only from
+# the portal itself (portal/middleware.py relaxes inline styles in the admin only).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    }
 }

@@ -24,7 +24,9 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 def main(runs):
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"  # a throwaway SECRET_KEY
+        # With DEBUG off the portal opens only an existing SQLite file.
+        (Path(tmp) / "bench.sqlite3").touch()
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
         import django
 
@@ -32,8 +34,8 @@ def main(runs):
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        from disclosures.powers.booklet import render_booklet
         from disclosures.powers.demo import create_demo_power_lists
-        from disclosures.powers.views import render_booklet
         from tests import factories
         from villages.models import Village
 

@@ -23,7 +23,7 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 
 def setup_django(database_url):
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"  # a throwaway SECRET_KEY
     os.environ["DATABASE_URL"] = database_url  # a temporary SQLite file, never a server
     import django
 
@@ -78,6 +78,8 @@ def main():
     args = parser.parse_args()
     rows = [("page (rendered afresh, cache emptied)", "median", "queries", "size")]
     with tempfile.TemporaryDirectory(prefix="portal-bench-finance-") as tmp:
+        # With DEBUG off the portal opens only an existing SQLite file.
+        (Path(tmp) / "bench.sqlite3").touch()
         setup_django(f"sqlite:///{tmp}/bench.sqlite3")
         from django.core.management import call_command
         from django.test import Client

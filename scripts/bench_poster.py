@@ -62,7 +62,9 @@ def main():
     parser.add_argument("--keep", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="portal-poster-bench-") as tmp:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"  # a throwaway SECRET_KEY
+        # With DEBUG off the portal opens only an existing SQLite file.
+        (Path(tmp) / "bench.sqlite3").touch()
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
         import django
 

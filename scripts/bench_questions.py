@@ -114,11 +114,13 @@ def run():
 
 
 def main():
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"  # a throwaway SECRET_KEY
     if "DATABASE_URL" in os.environ and "--keep-database" in sys.argv:
         run()
         return
     with tempfile.TemporaryDirectory() as folder:
+        # With DEBUG off the portal opens only an existing SQLite file.
+        (Path(folder) / "bench.sqlite3").touch()
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
         run()
 

@@ -20,7 +20,9 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 def main():
     tmp = tempfile.mkdtemp(prefix="portal-bench-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"  # a throwaway SECRET_KEY
+    # With DEBUG off the portal opens only an existing SQLite file.
+    (Path(tmp) / "bench.sqlite3").touch()
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     import django
 

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from tests import factories
+from tests.pdf_worker import pdf_worker  # noqa: F401 (a fixture for every test)
+from tests.redis_cache import redis_cache  # noqa: F401 (a fixture for every test)
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
 
 

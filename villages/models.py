@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -148,6 +149,12 @@ class Village(models.Model):
         editable=False,
         help_text=_("Goes up whenever the village publishes: public pages are cached by it."),
     )
+    public_changed_at = models.DateTimeField(
+        _("last published"),
+        null=True,
+        editable=False,
+        help_text=_("When public_version last went up: the public pages' Last-Modified."),
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -173,7 +180,9 @@ class Village(models.Model):
 
     def bump_public_version(self):
         """Call when something of the village is published, to refresh its cached pages."""
-        Village.objects.filter(pk=self.pk).update(public_version=F("public_version") + 1)
+        Village.objects.filter(pk=self.pk).update(
+            public_version=F("public_version") + 1, public_changed_at=timezone.now()
+        )
 
     @property
     def public_url(self):

@@ -17,6 +17,10 @@ _ADJUSTS = {
 }
 
 
+# The orders a month's table offers (?sort=…), as its pages declare them to the cache.
+LEDGER_SORTS = {"sort": ("date", "-date", "amount", "-amount")}
+
+
 def _css_class(name):
     return {"th": {"class": name}, "td": {"class": name}}
 

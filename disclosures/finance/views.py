@@ -1,18 +1,18 @@
 from itertools import groupby
 
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from disclosures import generated
 from disclosures.caching import public_village, public_village_page
-from disclosures.finance import exports, photos, posters
+from disclosures.finance import exports, photos, posters, tasks
 from disclosures.finance.charts import year_charts
 from disclosures.finance.models import LedgerEntry, ReceiptPhoto
 from disclosures.finance.report import month_report, year_report
-from disclosures.finance.tables import LedgerEntryTable
+from disclosures.finance.tables import LEDGER_SORTS, LedgerEntryTable
 from disclosures.questions.models import Question, public_questions
 
 # What the public pages need of a month (status too: Publishable.from_db reads it).
@@ -66,7 +66,7 @@ def published_months(village):
     return village.ledger_months.published().select_related("published_by").only(*MONTH_FIELDS)
 
 
-@public_village_page
+@public_village_page(query=LEDGER_SORTS)
 def finance_month(request, village, period):
     year, month_number = period
     # Through the related manager, so month.village is the village already loaded.
@@ -161,16 +161,18 @@ def month_poster(request, code, period):
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
-        key = f"poster:{village.pk}:{village.public_version}:{month.pk}:{size}"
-        pdf = cache.get(key)
-        if pdf is None:
-            pdf = posters.render_month_poster(month, size)
-            cache.set(key, pdf, posters.POSTER_CACHE_SECONDS)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        filename = f"{village.code}-{month.period_slug}-{size}.pdf"
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=posters.POSTER_MAX_AGE)
+        # Made by the background worker (finance/tasks.py); until then a page that waits.
+        response = generated.pdf_or_wait(
+            request,
+            tasks.poster_key(month, size),
+            f"{village.code}-{month.period_slug}-{size}.pdf",
+            tasks.make_month_poster,
+            month.pk,
+            size,
+        )
+    if response.status_code in (200, 304):
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=posters.POSTER_MAX_AGE)
     return response
 
 

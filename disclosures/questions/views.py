@@ -245,7 +245,11 @@ def tracking(request, tracking_code):
     return response
 
 
-@public_village_page
+def _page_number(value):
+    return value.isascii() and value.isdigit() and len(value) <= 4
+
+
+@public_village_page(query={"page": _page_number})
 def village_questions(request, village):
     """Every question of the village with its answers, newest first, 30 a page; the
     village's record at the top. Five queries: the village, the record, the count, the

@@ -7,12 +7,13 @@ from django.shortcuts import render
 from disclosures.affairs.public import module_summaries
 from disclosures.caching import public_village_page
 from disclosures.compliance.report import village_timeliness
+from disclosures.finance.tables import LEDGER_SORTS
 from disclosures.finance.views import month_context, month_links, published_months
 from disclosures.questions.models import QuestionRecord
 from villages.visits import views_this_month
 
 
-@public_village_page
+@public_village_page(query=LEDGER_SORTS)
 def village_page(request, village):
     """What a villager sees after scanning the sign: the latest published month in full,
     links to every earlier month and year, and the latest disclosures of each module.

@@ -248,10 +248,12 @@ def test_sorting_keeps_each_entrys_number_in_the_ledger(client, july):
 @pytest.mark.parametrize("sort", ["description", "number", "-voucher_number", "amount;drop"])
 def test_it_ignores_sorting_by_anything_else(client, july, sort):
     page = url("371603102203", 2026, 7)
+    plain = client.get(page)
     response = client.get(f"{page}?sort={sort}")
 
+    # The unknown order never reaches the view: the plain page, from the same cache entry.
     assert response.status_code == 200
-    assert entry_ids(response) == entry_ids(client.get(page))
+    assert response.content == plain.content
 
 
 def test_only_date_and_amount_are_sort_links(client, july):

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 import pytest
 from django.db import transaction
 
+from disclosures.powers import booklet as booklets
 from disclosures.powers import list_template as template
-from disclosures.powers import views as views_powers
 from disclosures.powers.demo import create_demo_power_lists
 from tests import factories
 from tests.villages.test_signs import embedded_fonts, page_count, page_text, poppler
@@ -55,7 +55,7 @@ def booklet(django_db_setup, django_db_blocker, tmp_path_factory):
         factories.make_village(liguo, "371603201201", "五庙村")
         create_demo_power_lists()
         village = Village.objects.with_places().get(code="371603201201")
-        path.write_bytes(views_powers.render_booklet(village, printed_on=PRINTED_ON))
+        path.write_bytes(booklets.render_booklet(village, printed_on=PRINTED_ON))
         transaction.set_rollback(True)
     return path, warnings
 
@@ -162,31 +162,34 @@ def test_it_would_notice_a_missing_glyph(liguo):
     # U+E000 is in the private use area: no installed font draws it.
     village = factories.make_village(liguo, "371603201299", "\ue000村")
     with weasyprint_warnings() as warnings:
-        views_powers.render_booklet(Village.objects.with_places().get(pk=village.pk))
+        booklets.render_booklet(Village.objects.with_places().get(pk=village.pk))
     assert any(".notdef glyph rendered" in message for message in warnings)
 
 
-def test_the_url_serves_the_booklet_and_caches_it(client, monkeypatch, wumiao):
+def test_the_url_serves_the_booklet_made_once_by_the_worker(
+    client, monkeypatch, wumiao, pdf_worker
+):
     rendered = []
 
     def fake_render(village, printed_on=None):
         rendered.append((village.code, printed_on))
         return b"%PDF-1.7 fake"
 
-    monkeypatch.setattr(views_powers, "render_booklet", fake_render)
+    monkeypatch.setattr(booklets, "render_booklet", fake_render)
     url = "/v/371603201201/powers/booklet.pdf"
 
-    first = client.get(url)
+    assert client.get(url).status_code == 202  # queued; the worker makes it
+    assert pdf_worker.get_pdf(client, url) == b"%PDF-1.7 fake"
     second = client.get(url)
 
-    assert first.status_code == second.status_code == 200
-    assert first["Content-Type"] == "application/pdf"
-    assert first["Content-Disposition"].startswith('inline; filename="371603201201-powers-')
-    assert second.content == b"%PDF-1.7 fake"
+    assert second.status_code == 200
+    assert second["Content-Type"] == "application/pdf"
+    assert second["Content-Disposition"].startswith('inline; filename="371603201201-powers-')
+    assert b"".join(second.streaming_content) == b"%PDF-1.7 fake"
     assert len(rendered) == 1
 
     create_demo_power_lists()  # the list changes: the next booklet is new
-    client.get(url)
+    pdf_worker.get_pdf(client, url)
     assert len(rendered) == 2
 
 

@@ -1,0 +1,72 @@
+"""The public page cache on a shared Redis: keyed only on what the page uses, and
+invalidated for every server by a publication through any of them."""
+
+import pytest
+from django.core.cache import caches as django_caches
+from django.core.cache.backends.redis import RedisCache
+
+from portal.settings import caches
+from tests import factories
+from tests.redis_cache import keys
+
+WUMIAO = "/v/371603201201/"
+
+
+def test_redis_url_selects_djangos_redis_cache_and_locmem_stays_the_default():
+    assert caches("")["default"]["BACKEND"].endswith("LocMemCache")
+    shared = caches("redis://127.0.0.1:6379/3")["default"]
+    assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert shared["LOCATION"] == "redis://127.0.0.1:6379/3"
+
+
+@pytest.fixture
+def published(wumiao):
+    return factories.make_month(wumiao, 2026, 9, entries=4)
+
+
+def test_pages_are_kept_in_redis(redis_cache, client, published):
+    client_redis, prefix = redis_cache
+    assert isinstance(django_caches["default"], RedisCache)
+    client.get(WUMIAO)
+    assert len(keys(client_redis, prefix, "*public-page*")) == 1
+
+
+def test_query_strings_the_page_does_not_use_make_no_new_entry(
+    redis_cache,
+    client,
+    published,
+    django_assert_num_queries,
+):
+    client_redis, prefix = redis_cache
+    first = client.get(WUMIAO).content
+    for junk in ("?from=singlemessage&isappinstalled=0", "?x=1", "?sort=nonsense", "?sort="):
+        with django_assert_num_queries(2):  # the village and the visit's count: cached
+            response = client.get(WUMIAO + junk)
+        assert response.content == first
+    assert len(keys(client_redis, prefix, "*public-page*")) == 1
+    # A parameter the page uses makes its own entry, and it alone reaches the page's links.
+    sorted_page = client.get(WUMIAO + "?sort=amount&utm_source=x").content.decode()
+    assert (
+        "utm_source" not in sorted_page and "next=/v/371603201201/%3Fsort%3Damount" in sorted_page
+    )
+    assert len(keys(client_redis, prefix, "*public-page*")) == 2
+
+
+def test_a_publication_through_another_server_changes_every_servers_page(
+    redis_cache,
+    client,
+    published,
+    wumiao,
+):
+    """The other server publishes through the database only: this one reads the village's
+    new public_version on the next request and renders afresh."""
+    assert "2026年10月财务清单" not in client.get(WUMIAO).content.decode()
+    factories.make_month(wumiao, 2026, 10, entries=2)  # bumps public_version in the database
+    assert "2026年10月财务清单" in client.get(WUMIAO).content.decode()
+
+
+def test_the_questions_page_keys_on_its_page_number_only(redis_cache, client, published):
+    client_redis, prefix = redis_cache
+    for query in ("", "?page=1", "?page=1&x=2", "?page=abc", "?page=99999"):
+        assert client.get(f"{WUMIAO}questions/{query}").status_code == 200
+    assert len(keys(client_redis, prefix, "*public-page*")) == 2  # no page, and page=1
