@@ -14,11 +14,12 @@ are checked by LedgerEntry.full_clean(), not repeated here.
 import csv
 import datetime
 import io
+import math
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -93,8 +94,17 @@ TOTAL_WORDS = {"合计", "总计", "小计", "本月合计", "本页合计", "to
 
 # "?" too: a › saved from Excel as a GBK CSV comes back as a question mark.
 CATEGORY_SEPARATORS = re.compile(r"\s*[›»>/\\:：\-—–·|?]+\s*")
-AMOUNT_NOISE = re.compile(r"[\s,¥$元]|rmb|cny", re.IGNORECASE)
+# Yuan is the only currency: ¥ (￥ after NFKC), 元, 元整, RMB, CNY, before or after.
+AMOUNT_YUAN = re.compile(r"^\s*(¥|rmb|cny)|(元整?|整|rmb|cny)\s*$", re.IGNORECASE)
+FOREIGN_CURRENCY = re.compile(
+    r"[$€£₩₹₽฿₫₱]|\b(usd|eur|hkd|gbp|jpy|twd|mop)\b|美元|美金|港元|港币|欧元|日元|英镑|台币",
+    re.IGNORECASE,
+)
 AMOUNT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+GROUPED_AMOUNT = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+SPACED_AMOUNT = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d*)?$")
+# The model's 14 digits with 2 decimals: at most 12 before the point.
+MAX_AMOUNT = Decimal(10) ** (LedgerEntry._meta.get_field("amount").max_digits - 2)
 FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
@@ -326,27 +336,73 @@ def _text(value):
     return str(value).strip()
 
 
+class AmountError(ValueError):
+    """An amount that cannot be read without guessing; `message` says what to type."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
 def parse_amount(value):
-    """6500, 6,500.00, 6500元, ￥6,500, 6500.5 or a number cell → Decimal; ValueError if it is
-    not a number. More than two decimals is left to the caller to refuse."""
+    """6500, 6,500.00, 6500元, ￥6,500, 6500.5 or a number cell → Decimal; AmountError (a
+    ValueError) saying what to type otherwise. Never guesses: a comma is accepted only as
+    correct thousands grouping. More than two decimals is left to the caller to refuse."""
     if isinstance(value, bool):
-        raise ValueError(value)
+        raise AmountError(_not_a_number(value))
     if isinstance(value, int):
-        return Decimal(value)
+        return _within_range(Decimal(value), value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise AmountError(_not_a_number(value))
         amount = Decimal(repr(value))
+        _within_range(amount, value)
         # A formula's cached result carries binary noise: 0.1 + 0.2 = 0.30000000000000004.
         if abs(amount - amount.quantize(CENT)) < Decimal("1e-9"):
             amount = amount.quantize(CENT)
         return amount
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    text = AMOUNT_NOISE.sub("", text).removesuffix("整")
-    if not AMOUNT.match(text):
-        raise ValueError(value)
-    try:
-        return Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError(value) from error
+    return _within_range(_parse_amount_text(str(value)), value)
+
+
+def _parse_amount_text(typed):
+    if "，" in typed or "、" in typed:  # an IME's comma: NFKC would make it a plain one
+        raise AmountError(_comma_message(typed))
+    text = unicodedata.normalize("NFKC", typed).strip()
+    if FOREIGN_CURRENCY.search(text):
+        raise AmountError(
+            _("The amount “%(value)s” is not in yuan: write the amount in yuan, like 6500.00.")
+            % {"value": typed}
+        )
+    text = AMOUNT_YUAN.sub("", text).strip()
+    if "," in text and not GROUPED_AMOUNT.match(text):
+        raise AmountError(_comma_message(typed))
+    number = text.replace(",", "")
+    if SPACED_AMOUNT.match(number):
+        number = number.replace(" ", "")
+    if not AMOUNT.match(number):
+        raise AmountError(_not_a_number(typed))
+    return Decimal(number)
+
+
+def _within_range(amount, typed):
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        raise AmountError(
+            _("The amount “%(value)s” is too large: an entry can be at most %(max)s yuan.")
+            % {"value": typed, "max": f"{MAX_AMOUNT - CENT:,}"}
+        )
+    return amount
+
+
+def _not_a_number(typed):
+    return _("The amount “%(value)s” is not a number: write it like 6500.00.") % {"value": typed}
+
+
+def _comma_message(typed):
+    return _(
+        "The amount “%(value)s” has a comma that is not a thousands separator: write "
+        "the decimal point as a full stop and the thousands with commas of three digits, "
+        "like 6500.50 or 6,500.50."
+    ) % {"value": typed}
 
 
 def parse_date(value, year=None):
@@ -561,9 +617,9 @@ def _parse_row(month, number, cells, texts, categories):
     else:
         try:
             amount = parse_amount(cells["amount"])
-        except ValueError:
+        except AmountError as error:
             broken.add("amount")
-            errors.append(_("The amount “%(value)s” is not a number.") % {"value": texts["amount"]})
+            errors.append(error.message)
         else:
             if amount != amount.quantize(CENT):
                 broken.add("amount")

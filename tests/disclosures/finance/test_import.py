@@ -194,6 +194,90 @@ def test_number_cells_and_formula_noise():
     assert parse_amount(12.345) == Decimal("12.345")  # a real third decimal stays, refused later
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "6500,50",  # a decimal comma: was stored as 650050.00
+        "6500，50",  # the full-width comma a Chinese IME types
+        "6,50",
+        "1,2345",  # a misplaced grouping comma: was read as 12345
+        "12,34,567",
+        "1,234.5,6",
+        ",500",
+    ],
+)
+def test_a_comma_that_is_not_thousands_grouping_is_a_row_error(july, english, typed):
+    result = parse(july, row(**{"金额": typed}))
+
+    assert result.entries[0].amount is None
+    assert result.errors == [
+        (
+            2,
+            f"The amount “{typed}” has a comma that is not a thousands separator: write the "
+            "decimal point as a full stop and the thousands with commas of three digits, "
+            "like 6500.50 or 6,500.50.",
+        )
+    ]
+
+
+@pytest.mark.parametrize("typed", ["$6500", "US$6,500", "HKD 6500", "6500美元", "€65", "100日元"])
+def test_foreign_currencies_are_refused(july, english, typed):
+    result = parse(july, row(**{"金额": typed}))
+
+    assert result.errors == [
+        (2, f"The amount “{typed}” is not in yuan: write the amount in yuan, like 6500.00.")
+    ]
+
+
+@pytest.mark.parametrize(
+    "cell, shown",
+    [
+        ("123456789012345678901234567890", "123456789012345678901234567890"),  # was a 500
+        ("1000000000000", "1000000000000"),
+        (1e30, "1e+30"),  # a number cell: was a 500
+        (10**15, str(10**15)),
+    ],
+)
+def test_amounts_beyond_the_models_digits_are_row_errors(july, english, cell, shown):
+    result = parse_entries(july, xlsx_bytes(row(**{"金额": cell})))
+
+    assert result.errors == [
+        (
+            2,
+            f"The amount “{shown}” is too large: an entry can be at most 999,999,999,999.99 yuan.",
+        )
+    ]
+
+
+def test_the_largest_amount_the_model_holds_is_accepted(july):
+    result = parse(july, row(**{"金额": "999,999,999,999.99", "审批人": "韩兴和"}))
+
+    assert result.errors == []
+    assert result.entries[0].amount == Decimal("999999999999.99")
+
+
+@pytest.mark.parametrize("cell", ["1E+30", "1e5", "NaN", "inf"])
+def test_exponents_and_special_numbers_are_not_amounts(july, english, cell):
+    result = parse_entries(july, xlsx_bytes(row(**{"金额": cell})))
+
+    assert result.errors == [(2, f"The amount “{cell}” is not a number: write it like 6500.00.")]
+
+
+@pytest.mark.parametrize("cell", [float("nan"), float("inf"), float("-inf"), True])
+def test_special_number_cells_are_not_amounts(cell):
+    with pytest.raises(importing.AmountError):
+        parse_amount(cell)
+
+
+def test_a_refused_amount_imports_nothing(july, accountant):
+    content = csv_bytes(GOOD, row(**{"凭证号": "记07-009", "金额": "6500,50"}))
+
+    result = import_entries(july, accountant, content)
+
+    assert not result.is_valid
+    assert LedgerEntry.objects.count() == 0
+
+
 def test_english_headers_title_rows_and_blank_rows(july):
     content = csv_bytes(
         ["五庙村2022年7月财务明细"],
@@ -253,7 +337,7 @@ BAD_ROWS = [
     ({"科目": "管理费用›差旅费"}, "Unknown category"),
     ({"科目": "经营收入"}, "This category does not match income or expense."),
     ({"科目": "公益支出"}, "This category is not used in the accounts of 2022."),
-    ({"金额": "六千五百元"}, "The amount “六千五百元” is not a number."),
+    ({"金额": "六千五百元"}, "The amount “六千五百元” is not a number: write it like 6500.00."),
     ({"金额": "6500abc"}, "is not a number"),
     ({"金额": "0"}, "The amount must be more than zero."),
     ({"金额": "-6500"}, "The amount must be more than zero."),
@@ -343,7 +427,7 @@ def test_every_problem_of_every_row_is_collected(july, english):
 def test_messages_are_in_chinese_by_default(july):
     result = parse(july, row(**{"金额": "abc"}))
 
-    assert result.errors == [(2, "金额“abc”不是数字。")]
+    assert result.errors == [(2, "金额“abc”不是数字：请写成 6500.00 这样。")]
 
 
 # Encodings and file types
