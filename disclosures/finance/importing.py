@@ -34,7 +34,15 @@ MAX_BYTES = 1024 * 1024  # see admin_import: the preview carries the file back s
 MAX_ROWS = 2000
 MAX_COLUMNS = 30
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common
-MAX_BLANK_RUN = 1000  # a sheet formatted down to row 1,048,576 is not read to the end
+MAX_CELL_CHARS = 1000  # the longest text column (摘要) holds 200
+# What an .xlsx may unpack to, checked on the zip's directory before openpyxl reads it: a
+# 2,000-line ledger is about 1 MB unpacked, compressed about eight times.
+MAX_ZIP_MEMBERS = 200
+MAX_MEMBER_BYTES = 16 * 1024 * 1024
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_RATIO = 100  # for members over RATIO_FLOOR; tiny files compress oddly
+RATIO_FLOOR = 1024 * 1024
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}  # what Excel, WPS and LibreOffice write
 
 # The columns, in the template's order: (field, Chinese header, aliases).
 COLUMNS = [
@@ -130,6 +138,24 @@ class ImportRow:
 class ImportResult:
     rows: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # [(row number, why)]
+    rows_below_header: int = 0  # every row of the file under the header, blank ones too
+
+    @property
+    def blank_rows(self):
+        return self.rows_below_header - len(self.rows) - len(self.skipped)
+
+    @property
+    def row_counts(self):
+        """Every row under the header accounted for, for the preview and the confirmation."""
+        return _(
+            "Rows below the header: %(rows)d (entries %(entries)d, skipped %(skipped)d, "
+            "blank %(blank)d)."
+        ) % {
+            "rows": self.rows_below_header,
+            "entries": len(self.rows),
+            "skipped": len(self.skipped),
+            "blank": self.blank_rows,
+        }
 
     @property
     def errors(self):
@@ -149,7 +175,7 @@ class ImportResult:
 
 
 def read_rows(content):
-    """The sheet as (row number, tuple of cell values), from the bytes of an upload."""
+    """The Sheet from the bytes of an upload: rows as (row number, tuple of cell values)."""
     if not content:
         raise SpreadsheetError(_("The file is empty."))
     if len(content) > MAX_BYTES:
@@ -174,15 +200,17 @@ def _xlsx_rows(content):
 
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        names = set()
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        members = []
+    names = {member.filename for member in members}
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise SpreadsheetError(
                 _("This is a Word document, not a spreadsheet. Upload an .xlsx or .csv file.")
             )
         raise SpreadsheetError(_("This file is not a spreadsheet. Upload an .xlsx or .csv file."))
+    check_zip_members(members)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
@@ -196,7 +224,9 @@ def _xlsx_rows(content):
                 continue
             sheet.reset_dimensions()  # some programs write a wrong sheet size
             rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
-            sheets.append(list(_bounded(enumerate(rows, start=1))))
+            sheets.append(_read_sheet(enumerate(rows, start=1)))
+    except SpreadsheetError:
+        raise
     except Exception as error:
         raise SpreadsheetError(
             _("This Excel file cannot be read. Open it in Excel or WPS and save it again.")
@@ -204,26 +234,80 @@ def _xlsx_rows(content):
     finally:
         workbook.close()
     # The first sheet with a header row: the template's second sheet lists the categories.
-    for rows in sheets:
-        if _find_header(rows[:HEADER_SEARCH_ROWS], strict=True) is not None:
-            return rows
-    return sheets[0] if sheets else []
+    for sheet in sheets:
+        if _find_header(sheet.rows[:HEADER_SEARCH_ROWS], strict=True) is not None:
+            return sheet
+    return sheets[0] if sheets else Sheet([], 0)
 
 
-def _bounded(numbered_rows):
-    """Stop reading after MAX_ROWS data rows (one more, to tell) or a long blank run."""
-    data = blank = 0
+def check_zip_members(members):
+    """Refuse an .xlsx that would unpack to too much, from the zip's directory alone. The
+    sizes it declares bind: Python's zipfile stops at a member's declared size."""
+    too_big = _(
+        "This Excel file unpacks to more than a spreadsheet of entries can: %(why)s. Copy "
+        "the entries into the template, or save the sheet as .csv, and upload that."
+    )
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetError(
+            too_big % {"why": _("%(count)s parts inside") % {"count": f"{len(members):,}"}}
+        )
+    total = 0
+    for member in members:
+        if member.compress_type not in ZIP_METHODS:
+            raise SpreadsheetError(
+                _(
+                    "This Excel file is packed in an unusual way. Open it in Excel or WPS "
+                    "and save it again as .xlsx."
+                )
+            )
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise SpreadsheetError(
+                too_big
+                % {
+                    "why": _("%(name)s is compressed %(ratio)d times")
+                    % {
+                        "name": member.filename,
+                        "ratio": ratio,
+                    }
+                }
+            )
+        if member.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
+            megabytes = MAX_UNPACKED_BYTES // (1024 * 1024)
+            raise SpreadsheetError(
+                too_big % {"why": _("more than %(size)s MB of data") % {"size": megabytes}}
+            )
+
+
+@dataclass
+class Sheet:
+    """The rows of a sheet that have something in them, numbered as in the spreadsheet,
+    and the number of the sheet's last row (blank rows included)."""
+
+    rows: list
+    last_row: int
+
+
+def _read_sheet(numbered_rows):
+    """Read to the end: blank rows are skipped, never taken for the end of the entries.
+    Stops (and the caller refuses the file) one row past the most rows a file may have."""
+    rows = []
+    last = 0
     for number, values in numbered_rows:
-        if _is_blank(values):
-            blank += 1
-            if blank > MAX_BLANK_RUN:
-                return
+        last = number
+        if values.count(None) == len(values) or _is_blank(values):
             continue
-        blank = 0
-        data += 1
-        yield number, values
-        if data > MAX_ROWS + HEADER_SEARCH_ROWS:
-            return
+        for value in values:
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise SpreadsheetError(
+                    _("Row %(row)d has a cell of more than %(max)s characters.")
+                    % {"row": number, "max": f"{MAX_CELL_CHARS:,}"}
+                )
+        rows.append((number, values))
+        if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+            break
+    return Sheet(rows, last)
 
 
 def _decode(content):
@@ -250,8 +334,10 @@ def _csv_rows(content):
         dialect = csv.excel
     try:
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        numbered = ((number, tuple(values)) for number, values in enumerate(reader, start=1))
-        return list(_bounded(numbered))
+        numbered = (
+            (number, tuple(values[:MAX_COLUMNS])) for number, values in enumerate(reader, start=1)
+        )
+        return _read_sheet(numbered)
     except csv.Error as error:
         raise SpreadsheetError(
             _("This CSV file cannot be read: %(error)s") % {"error": error}
@@ -508,9 +594,9 @@ def parse_entries(month, content):
     """Read the file and check every row against the month; write nothing.
 
     Raises SpreadsheetError when the file as a whole cannot be used."""
-    numbered_rows = read_rows(content)
-    header_number, columns = _find_header(numbered_rows[:HEADER_SEARCH_ROWS])
-    data_rows = [(number, values) for number, values in numbered_rows if number > header_number]
+    sheet = read_rows(content)
+    header_number, columns = _find_header(sheet.rows[:HEADER_SEARCH_ROWS])
+    data_rows = [(number, values) for number, values in sheet.rows if number > header_number]
     if len(data_rows) > MAX_ROWS:
         raise SpreadsheetError(
             _("The file has more than %(max)s rows of entries. Split it into smaller files.")
@@ -522,13 +608,14 @@ def parse_entries(month, content):
         LedgerEntry.objects.filter(ledger=month).values_list("voucher_number", flat=True)
     )
     seen_vouchers = {}
-    result = ImportResult()
+    result = ImportResult(rows_below_header=sheet.last_row - header_number)
     for number, values in data_rows:
         cells = {
             name: values[index] if index < len(values) else None for name, index in columns.items()
         }
         texts = {name: _text(value) for name, value in cells.items()}
         if _is_blank(cells.values()):
+            result.skipped.append((number, _("nothing in the columns of an entry")))
             continue
         if texts.get("voucher_number") == EXAMPLE_VOUCHER:
             result.skipped.append((number, _("the template's example row")))

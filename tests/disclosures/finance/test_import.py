@@ -9,6 +9,8 @@ import csv
 import datetime
 import io
 import random
+import re
+import time
 import zipfile
 from decimal import Decimal
 
@@ -589,6 +591,146 @@ def test_the_row_limit_itself_is_fine(july):
     assert len(parse(july, *rows).rows) == importing.MAX_ROWS
 
 
+# Limits: checked before openpyxl reads anything, and while reading
+
+
+def xlsx_with_sheet(sheet_xml, compression=zipfile.ZIP_DEFLATED, extra_members=0):
+    """A real workbook whose first sheet is replaced by `sheet_xml` (bytes)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(GOOD))) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml
+    for number in range(extra_members):
+        parts[f"xl/media/image{number}.png"] = b"x"
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", compression) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return output.getvalue()
+
+
+@pytest.fixture
+def openpyxl_never_reads(monkeypatch):
+    """Fails the test if the file gets as far as openpyxl."""
+    import openpyxl
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to read a file that should have been refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+def bomb_sheet(megabytes):
+    """A sheet of blank rows that deflates about a thousand times: 1 MB uploaded, 1 GB read."""
+    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    body = b"<sheetData>" + b"<row/>" * (megabytes * 1024 * 1024 // 6) + b"</sheetData>"
+    return head + body + b"</worksheet>"
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_reads_it(july, english, openpyxl_never_reads):
+    content = xlsx_with_sheet(bomb_sheet(40))
+    assert len(content) < importing.MAX_BYTES  # the upload limit alone let it through
+
+    with pytest.raises(SpreadsheetError) as raised:
+        parse_entries(july, content)
+
+    assert re.fullmatch(
+        r"This Excel file unpacks to more than a spreadsheet of entries can: "
+        r"xl/worksheets/sheet1\.xml is compressed \d{3,4} times\. Copy the entries into the "
+        r"template, or save the sheet as \.csv, and upload that\.",
+        raised.value.messages[0],
+    )
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_compression_methods_excel_does_not_write_are_refused(
+    july, english, openpyxl_never_reads, method
+):
+    with pytest.raises(SpreadsheetError, match="packed in an unusual way"):
+        parse_entries(july, xlsx_with_sheet(bomb_sheet(1), compression=method))
+
+
+def test_too_many_parts_are_refused(july, english, openpyxl_never_reads):
+    content = xlsx_with_sheet(bomb_sheet(0), extra_members=importing.MAX_ZIP_MEMBERS)
+
+    with pytest.raises(SpreadsheetError, match="parts inside"):
+        parse_entries(july, content)
+
+
+def zip_member(name, size, compressed, method=zipfile.ZIP_DEFLATED):
+    member = zipfile.ZipInfo(name)
+    member.file_size, member.compress_size, member.compress_type = size, compressed, method
+    return member
+
+
+def test_the_unpacked_size_limits_count_each_member_and_the_total(english):
+    megabyte = 1024 * 1024
+    fine = [zip_member("xl/workbook.xml", 10 * megabyte, megabyte)]
+    importing.check_zip_members(fine)  # ten times: an ordinary sheet
+
+    for members in (
+        [zip_member("xl/worksheets/sheet1.xml", 17 * megabyte, megabyte)],
+        [zip_member(f"xl/worksheets/sheet{n}.xml", 12 * megabyte, megabyte) for n in range(3)],
+    ):
+        with pytest.raises(SpreadsheetError, match="more than 32 MB of data"):
+            importing.check_zip_members(members)
+
+
+def test_a_refused_xlsx_is_refused_quickly(july, openpyxl_never_reads):
+    content = xlsx_with_sheet(bomb_sheet(40))
+    started = time.process_time()
+    with pytest.raises(SpreadsheetError):
+        parse_entries(july, content)
+    # CPU time, not wall time: a busy machine does not make it fail. Was minutes.
+    assert time.process_time() - started < 1
+
+
+def test_blank_rows_never_end_the_reading(july):
+    content = csv_bytes(GOOD, *[[]] * 1500, row(**{"凭证号": "记07-002"}))
+
+    result = parse_entries(july, content)
+
+    assert result.errors == []
+    assert [r.number for r in result.rows] == [2, 1503]
+    assert (result.rows_below_header, result.blank_rows) == (1502, 1500)
+
+
+def test_an_entry_at_the_sheets_last_row_is_read(july):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(GOOD)
+    for column, value in enumerate(row(**{"凭证号": "记07-002"}), start=1):
+        sheet.cell(row=1_048_576, column=column, value=value)
+    output = io.BytesIO()
+    workbook.save(output)
+
+    result = parse_entries(july, output.getvalue())
+
+    assert [r.number for r in result.rows] == [2, 1_048_576]
+
+
+def test_the_confirmation_counts_every_row_of_the_file(july, english):
+    content = csv_bytes(
+        row(**{"凭证号": "示例"}), GOOD, [], [], ["", "", "", "", "", "", "", "", "", "备注"]
+    )
+
+    result = parse_entries(july, content)
+
+    assert result.row_counts == "Rows below the header: 5 (entries 1, skipped 2, blank 2)."
+
+
+def test_a_cell_longer_than_any_column_refuses_the_file(july, english):
+    with pytest.raises(SpreadsheetError, match="Row 2 has a cell of more than 1,000 characters"):
+        parse(july, row(**{"摘要": "很" * 1001}))
+
+
+def test_columns_beyond_the_limit_are_not_read(july):
+    result = parse(july, GOOD + ["x"] * 100_000, header=HEADER + ["备注"] * 100_000)
+
+    assert result.errors == []
+    assert result.rows[0].number == 2
+
+
 # Importing
 
 
@@ -673,8 +815,9 @@ def test_upload_preview_confirm(client_for, accountant, july):
     assert response["Location"] == change_url(july)
     assert july.entries.count() == 2
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == ["Imported 2 entries from 明细.csv."]
-    assert LogEntry.objects.get().change_message == "Imported 2 entries from 明细.csv."
+    counted = "Rows below the header: 2 (entries 2, skipped 0, blank 0)."
+    assert messages == [f"Imported 2 entries from 明细.csv. {counted}"]
+    assert LogEntry.objects.get().change_message == f"Imported 2 entries from 明细.csv. {counted}"
 
 
 def test_an_xlsx_through_the_admin(client_for, accountant, july):
