@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from common.text import has_nul
 from disclosures.finance.models import Category, FundingSource, Kind, LedgerEntry, LedgerMonth
 from disclosures.money import CENT
 from villages.models import Village
@@ -312,7 +313,10 @@ def _read_sheet(numbered_rows):
 
 def _decode(content):
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")  # Excel's "Unicode text"
+        try:
+            return content.decode("utf-16")  # Excel's "Unicode text"
+        except UnicodeDecodeError:
+            return None  # cut at an odd byte, or not UTF-16 after all
     if b"\x00" in content[:4096]:
         return None  # binary: an image, a PDF, an executable
     for encoding in ("utf-8-sig", "gb18030"):
@@ -658,6 +662,13 @@ def _parse_row(month, number, cells, texts, categories):
         approved_by=texts.get("approved_by", ""),
     )
     broken = set()  # fields already reported: the model does not report them again
+    for name, text in texts.items():
+        if has_nul(text):  # PostgreSQL refuses it: the confirm step would fail
+            broken.add(name)
+            errors.append(
+                _("%(column)s contains an invisible NUL character: type the cell again.")
+                % {"column": HEADERS[name]}
+            )
 
     def missing(name):
         broken.add(name)

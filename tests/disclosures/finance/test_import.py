@@ -466,6 +466,26 @@ def test_utf8_csv_with_and_without_bom(july):
         assert result.entries[0].date == datetime.date(2022, 7, 5)
 
 
+@pytest.mark.parametrize("cut", [1, 3, 101])
+def test_utf16_cut_at_an_odd_byte_is_refused(july, english, cut):
+    """Was a server error: the decoder's exception escaped."""
+    content = csv_bytes(GOOD, encoding="utf-16")[:-cut]
+    assert len(content) % 2 == 1
+
+    with pytest.raises(SpreadsheetError, match="This file is not a spreadsheet"):
+        parse_entries(july, content)
+
+
+def test_a_nul_character_is_a_row_error(july, english, accountant):
+    """PostgreSQL refuses NUL in text: it passed the preview and failed at confirm."""
+    content = csv_bytes(GOOD, row(**{"凭证号": "记07-002", "摘要": "电费\x00"}), encoding="utf-16")
+
+    result = import_entries(july, accountant, content)
+
+    assert result.errors == [(3, "摘要 contains an invisible NUL character: type the cell again.")]
+    assert LedgerEntry.objects.count() == 0
+
+
 def test_excel_unicode_text_and_semicolons(july):
     tab_separated = "\r\n".join("\t".join(r) for r in (HEADER, GOOD)).encode("utf-16")
     semicolons = "\n".join(";".join(r) for r in (HEADER, GOOD)).encode("utf-8")
