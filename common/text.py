@@ -11,6 +11,8 @@ a message (`has_nul`); `clean_text` drops it as the last line of defence.
 
 import re
 
+from django.db import models
+
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls.
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 # Bidirectional marks, embeddings, overrides and isolates; zero-width space, word joiner,
@@ -37,3 +39,37 @@ def clean_text(value, *, multiline=False, code=False):
     if code:
         text = text.translate(_FULL_WIDTH)
     return text
+
+
+def clean_model_text(instance):
+    """Apply clean_text to every text field of a model instance, before it is saved.
+    TextFields keep their lines; the model's `text_code_fields` (names) are codes or
+    numbers."""
+    code_fields = getattr(instance, "text_code_fields", ())
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, (models.CharField, models.TextField)):
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, str):
+            cleaned = clean_text(
+                value,
+                multiline=isinstance(field, models.TextField),
+                code=field.name in code_fields,
+            )
+            if cleaned != value:
+                setattr(instance, field.attname, cleaned)
+
+
+def clean_text_before_save(sender, instance, raw=False, **kwargs):
+    """A pre_save receiver: each app connects it for its own models (apps.py)."""
+    if not raw:  # loading a fixture stores what it holds
+        clean_model_text(instance)
+
+
+def connect_text_cleaning(app_config):
+    from django.db.models.signals import pre_save
+
+    for model in app_config.get_models():
+        pre_save.connect(
+            clean_text_before_save, sender=model, dispatch_uid=f"clean_text:{model._meta.label}"
+        )

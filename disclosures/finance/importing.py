@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from common.text import has_nul
+from common.text import clean_text, has_nul
 from disclosures.finance.models import Category, FundingSource, Kind, LedgerEntry, LedgerMonth
 from disclosures.money import CENT
 from villages.models import Village
@@ -59,6 +59,7 @@ COLUMNS = [
 ]
 HEADERS = {name: header for name, header, _aliases in COLUMNS}
 REQUIRED = ["date", "voucher_number", "description", "kind", "category", "amount"]
+CODE_COLUMNS = {"voucher_number"}  # full-width ASCII made plain (common.text)
 
 KIND_WORDS = {
     "收入": Kind.INCOME,
@@ -654,13 +655,6 @@ def _is_total_row(values, texts):
 
 def _parse_row(month, number, cells, texts, categories):
     errors = []
-    entry = LedgerEntry(
-        ledger=month,
-        voucher_number=texts.get("voucher_number", ""),
-        description=texts.get("description", ""),
-        handled_by=texts.get("handled_by", ""),
-        approved_by=texts.get("approved_by", ""),
-    )
     broken = set()  # fields already reported: the model does not report them again
     for name, text in texts.items():
         if has_nul(text):  # PostgreSQL refuses it: the confirm step would fail
@@ -669,6 +663,14 @@ def _parse_row(month, number, cells, texts, categories):
                 _("%(column)s contains an invisible NUL character: type the cell again.")
                 % {"column": HEADERS[name]}
             )
+    texts = {name: clean_text(text, code=name in CODE_COLUMNS) for name, text in texts.items()}
+    entry = LedgerEntry(
+        ledger=month,
+        voucher_number=texts.get("voucher_number", ""),
+        description=texts.get("description", ""),
+        handled_by=texts.get("handled_by", ""),
+        approved_by=texts.get("approved_by", ""),
+    )
 
     def missing(name):
         broken.add(name)

@@ -136,6 +136,8 @@ class QuestionQuerySet(models.QuerySet):
 
 
 class Question(models.Model):
+    text_code_fields = ("asker_phone",)  # common.text: full-width ASCII made plain
+
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="questions", verbose_name=_("village")
     )

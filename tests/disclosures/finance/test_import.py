@@ -476,6 +476,26 @@ def test_utf16_cut_at_an_odd_byte_is_refused(july, english, cut):
         parse_entries(july, content)
 
 
+def test_imported_text_is_cleaned(july):
+    result = parse(
+        july,
+        row(
+            **{
+                "凭证号": "记０７－００１",
+                "摘要": "环境\u202e整治\u2069费用",
+                "经手人": "刘\u200b建国",
+            }
+        ),
+    )
+
+    entry = result.entries[0]
+    assert (entry.voucher_number, entry.description, entry.handled_by) == (
+        "记07-001",
+        "环境整治费用",
+        "刘建国",
+    )
+
+
 def test_a_nul_character_is_a_row_error(july, english, accountant):
     """PostgreSQL refuses NUL in text: it passed the preview and failed at confirm."""
     content = csv_bytes(GOOD, row(**{"凭证号": "记07-002", "摘要": "电费\x00"}), encoding="utf-16")
