@@ -47,7 +47,10 @@ class QuestionForm(forms.Form):
         min_length=5,
         max_length=QUESTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Shown in public with the answer. Up to 500 characters."),
+        help_text=_(
+            "Shown in public with the answer. Up to 500 characters. Phone, identity card "
+            "and bank card numbers in it are shown masked, like 139****5678."
+        ),
         error_messages={
             "required": _("Write your question."),
             "min_length": _("Write at least %(limit_value)d characters."),
