@@ -11,6 +11,7 @@ import io
 import random
 import re
 import time
+import tracemalloc
 import zipfile
 from decimal import Decimal
 
@@ -715,13 +716,18 @@ def test_the_unpacked_size_limits_count_each_member_and_the_total(english):
             importing.check_zip_members(members)
 
 
-def test_a_refused_xlsx_is_refused_quickly(july, openpyxl_never_reads):
+def test_a_refused_xlsx_is_refused_quickly_and_in_little_memory(july, openpyxl_never_reads):
     content = xlsx_with_sheet(bomb_sheet(40))
+    tracemalloc.start()
     started = time.process_time()
-    with pytest.raises(SpreadsheetError):
-        parse_entries(july, content)
-    # CPU time, not wall time: a busy machine does not make it fail. Was minutes.
-    assert time.process_time() - started < 1
+    try:
+        with pytest.raises(SpreadsheetError):
+            parse_entries(july, content)
+        # CPU time, not wall time: a busy machine does not make it fail. Was minutes.
+        assert time.process_time() - started < 1
+        assert tracemalloc.get_traced_memory()[1] < 50 * 1024 * 1024  # was gigabytes
+    finally:
+        tracemalloc.stop()
 
 
 def test_blank_rows_never_end_the_reading(july):
