@@ -265,21 +265,14 @@ def check_zip_members(members):
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            why = _("%(name)s is compressed %(ratio)d times")
             raise SpreadsheetError(
-                too_big
-                % {
-                    "why": _("%(name)s is compressed %(ratio)d times")
-                    % {
-                        "name": member.filename,
-                        "ratio": ratio,
-                    }
-                }
+                too_big % {"why": why % {"name": member.filename, "ratio": ratio}}
             )
-        if member.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
-            megabytes = MAX_UNPACKED_BYTES // (1024 * 1024)
-            raise SpreadsheetError(
-                too_big % {"why": _("more than %(size)s MB of data") % {"size": megabytes}}
-            )
+        for size, limit in ((member.file_size, MAX_MEMBER_BYTES), (total, MAX_UNPACKED_BYTES)):
+            if size > limit:
+                why = _("more than %(size)s MB of data") % {"size": limit // (1024 * 1024)}
+                raise SpreadsheetError(too_big % {"why": why})
 
 
 @dataclass
