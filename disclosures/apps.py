@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from common.text import connect_text_cleaning
+
 
 class DisclosuresConfig(AppConfig):
     name = "disclosures"
@@ -9,3 +11,5 @@ class DisclosuresConfig(AppConfig):
     def ready(self):
         # Connects the signal that deletes a receipt photo's files with its row.
         from disclosures.finance import photos  # noqa: F401
+
+        connect_text_cleaning(self)
