@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, Q, Sum, Value
@@ -79,23 +80,47 @@ class EntryInlineMixin(EditableWithParentMixin):
         "major_matter",
     ]
     parent_village_id = None
+    parent_year = None
 
     def get_formset(self, request, obj=None, **kwargs):
-        # The matters offered are the village's of the month (or the corrected month).
+        # The matters offered are the village's of the month (or the corrected month), the
+        # categories those of the month's year (the 2004 ones only before 2024).
         self.parent_village_id = obj.village.pk if obj else None
-        return super().get_formset(request, obj, **kwargs)
+        self.parent_year = obj.ledger.year if isinstance(obj, LedgerCorrection) else None
+        if isinstance(obj, LedgerMonth):
+            self.parent_year = obj.year
+        elif obj is None and str(request.GET.get("year", "")).isdigit():
+            self.parent_year = int(request.GET["year"])
+        formset = super().get_formset(request, obj, **kwargs)
+        approver = formset.form.base_fields.get("approved_by")
+        if approver is not None and obj is not None:
+            approver.label = _("approved by (required from %(threshold)s yuan)") % {
+                "threshold": format_yuan(obj.village.township.large_expense_threshold)
+            }
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        entry_choices(db_field, request, self.parent_village_id, kwargs)
+        entry_choices(db_field, request, self.parent_village_id, kwargs, year=self.parent_year)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "date":
+            # A plain date box: the admin's calendar links would sit between the date and
+            # the voucher number and take a Tab each, in every row.
+            kwargs["widget"] = forms.DateInput(
+                format="%Y-%m-%d", attrs={"class": "vDateField-plain", "placeholder": "2026-08-03"}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-def entry_choices(db_field, request, village_id, kwargs):
-    """The categories and matters an entry may name, for the inlines and the entry list."""
+
+def entry_choices(db_field, request, village_id, kwargs, year=None):
+    """The categories and matters an entry may name, for the inlines and the entry list:
+    only the categories valid in the month's year, when it is known."""
     if db_field.name == "category":
-        kwargs["queryset"] = Category.objects.usable_by(
-            Township.objects.for_user(request.user)
-        ).select_related("parent")
+        categories = Category.objects.usable_by(Township.objects.for_user(request.user))
+        if year is not None:
+            categories = categories.valid_in(year)
+        kwargs["queryset"] = categories.select_related("parent")
     if db_field.name == "major_matter":
         # Matters build on finance: their model is reached through the field.
         matters = db_field.related_model.objects.for_user(request.user)
@@ -188,6 +213,9 @@ class LedgerMonthAdmin(
     actions = ["publish_selected"]
     ordering = ["-year", "-month", "village__code"]
     change_list_template = "admin/disclosures/ledgermonth/change_list.html"
+
+    class Media:
+        js = ["disclosures/month_totals.js"]
 
     def get_inlines(self, request, obj):
         if obj is not None and original_entries(obj).count() > INLINE_ENTRIES:
@@ -333,17 +361,22 @@ class LedgerEntryAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "ledger":
             kwargs["queryset"] = self._editable_months(request)
-        entry_choices(db_field, request, self._village_id, kwargs)
+        entry_choices(db_field, request, self._village_id, kwargs, year=self._year)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    _village_id = None  # the matters offered are the month's village's (as in the inline)
+    # The matters offered are the month's village's, the categories its year's (as in
+    # the inline).
+    _village_id = _year = None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
-            self._village_id = obj.ledger.village_id
+            self._village_id, self._year = obj.ledger.village_id, obj.ledger.year
         else:
             month = self._editable_months(request).filter(pk=self._month_id(request) or 0)
-            self._village_id = month.values_list("village_id", flat=True).first()
+            self._village_id, self._year = month.values_list("village_id", "year").first() or (
+                None,
+                None,
+            )
         return super().get_form(request, obj, change, **kwargs)
 
     def get_changeform_initial_data(self, request):

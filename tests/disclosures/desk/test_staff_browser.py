@@ -110,8 +110,9 @@ def test_a_month_from_the_accountant_s_desk_to_publication(
         log_in(page, base, reviewer)
         waiting = page.locator("#queue-to_review a")
         assert waiting.count() == 1
-        waiting.first.click()
-        assert page.locator("#month-review").is_visible()
+        with page.expect_navigation():
+            waiting.first.click()
+        page.wait_for_selector("#month-review")
         assert "4,500.00" in page.locator("#month-review").inner_text()
         assert_fits(page, "4-review")
         page.click("button[value=publish]")
@@ -121,3 +122,49 @@ def test_a_month_from_the_accountant_s_desk_to_publication(
     month.refresh_from_db()
     assert month.is_published
     assert month.entries.get(voucher_number="记08-003").photos.count() == 1
+
+
+def select_by_keyboard(page, selector, steps):
+    """Choose an option of a closed select with the arrow keys, as a keyboard user does."""
+    page.focus(selector)
+    for _ in range(steps):
+        page.keyboard.press("ArrowDown")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_ten_lines_typed_with_the_keyboard_fit_a_laptop(live_server, wumiao, accountant):
+    month = draft_month(wumiao, 2026, 8, created_by=accountant, lines=0)
+    base = live_server.url
+    with laptop_page() as page:
+        log_in(page, base, accountant)
+        page.goto(f"{base}/admin/disclosures/ledgermonth/{month.pk}/change/")
+        totals = page.locator("#running-totals")
+        for number in range(10):
+            if page.locator(f"#id_entries-{number}-date").count() == 0:
+                page.focus("#entries-group .add-row a")
+                page.keyboard.press("Enter")
+            row = f"#id_entries-{number}"
+            page.focus(f"{row}-date")
+            # Date, voucher and description, then the kind: one Tab each.
+            page.keyboard.type(f"2026-08-{number + 1:02d}")
+            page.keyboard.press("Tab")
+            page.keyboard.type(f"记08-{number + 1:03d}")
+            page.keyboard.press("Tab")
+            page.keyboard.type(f"第{number + 1}笔")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.id") == f"{row[1:]}-kind"
+            select_by_keyboard(page, f"{row}-kind", 2)  # 支出
+            select_by_keyboard(page, f"{row}-category", 1)
+            page.focus(f"{row}-amount")
+            page.keyboard.type("100.10")
+        # The totals follow the typing, in whole fen: ten times 100.10.
+        assert totals.locator("[data-total=expense]").inner_text() == "1,001.00"
+        assert_fits(page, "5-entering")
+        page.focus("input[name=_continue]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator(".errornote").count() == 0, page.locator(".errorlist").all_inner_texts()
+        assert page.locator(".messagelist .success").count() == 1
+
+    assert month.entries.count() == 10
+    assert sum(entry.amount for entry in month.entries.all()) == 1001
