@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve run test system-deps system-deps-test compiled-messages bench lint format messages clean
+.PHONY: serve run test fuzz system-deps system-deps-test compiled-messages bench lint format messages clean
 
 # The address printed on the signs and shown at start-up.
 export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -37,6 +37,10 @@ serve: system-deps $(VENV)/.installed compiled-messages
 test: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/pytest
+
+# The fuzz suite (tests/test_fuzz.py) with many more examples than `make test` runs.
+fuzz: system-deps-test $(VENV)/.installed-test compiled-messages
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest -p no:cacheprovider tests/test_fuzz.py
 
 bench: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python scripts/bench.py

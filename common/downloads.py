@@ -7,6 +7,8 @@ import io
 
 from django.http import HttpResponse
 
+from common.text import clean_text
+
 
 def csv_text(value):
     """Plain text for a cell: dates as 2026-07-15, amounts as 6500.00, and text that a
@@ -17,7 +19,7 @@ def csv_text(value):
         return value.isoformat()
     if hasattr(value, "quantize"):
         return f"{value:.2f}"
-    value = str(value)
+    value = clean_text(str(value), multiline=True)
     if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
@@ -37,6 +39,14 @@ def csv_response(headers, rows, filename):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_value(value):
+    """A value openpyxl can always write: text without the control characters XML 1.0
+    cannot hold (openpyxl raises on them, and a published text is never edited again)."""
+    if isinstance(value, str):
+        return clean_text(value, multiline=True)
+    return value
 
 
 def xlsx_response(workbook, filename):

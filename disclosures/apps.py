@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from common.text import connect_text_cleaning
+
 
 class DisclosuresConfig(AppConfig):
     name = "disclosures"
@@ -13,3 +15,5 @@ class DisclosuresConfig(AppConfig):
         # Connect what publishing queues: the month's poster, the power-list booklet.
         from disclosures.finance import tasks as finance_tasks  # noqa: F401
         from disclosures.powers import tasks as powers_tasks  # noqa: F401
+
+        connect_text_cleaning(self)

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from common.text import connect_text_cleaning
+
 
 class VillagesConfig(AppConfig):
     name = "villages"
@@ -13,3 +15,4 @@ class VillagesConfig(AppConfig):
         # Without a sender it runs after every app's migration, so the permissions of
         # apps migrated later (disclosures) are there by the last call.
         post_migrate.connect(ensure_role_groups, dispatch_uid="villages.ensure_role_groups")
+        connect_text_cleaning(self)

@@ -53,6 +53,8 @@ class TownshipQuerySet(models.QuerySet):
 class Township(models.Model):
     """A township, town or subdistrict (乡/镇/街道). It prints the signs of its villages."""
 
+    text_code_fields = ("code", "supervision_phone")  # common.text: full-width ASCII made plain
+
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="townships", verbose_name=_("district")
     )
@@ -129,6 +131,8 @@ class VillageQuerySet(models.QuerySet):
 
 class Village(models.Model):
     """An administrative village (行政村): the unit that discloses and gets a sign."""
+
+    text_code_fields = ("code",)  # common.text: full-width ASCII made plain
 
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("township")

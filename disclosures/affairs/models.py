@@ -304,6 +304,8 @@ class LivelihoodRow(models.Model):
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    text_code_fields = ("id_number", "phone")  # common.text: full-width ASCII made plain
+
     id_number = models.CharField(_("identity number (stored masked)"), max_length=18, blank=True)
     phone = models.CharField(_("phone (stored masked)"), max_length=20, blank=True)
 

@@ -41,6 +41,7 @@ class Line:
     when: datetime.date | None = None
     note: str = ""
     urgent: bool = False
+    begun: bool = False  # a list already entered, waiting to be finished
 
 
 @dataclass
@@ -81,7 +82,9 @@ def _publishable_kinds(user):
 
 def due_lists(villages, on):
     """Lists of these villages whose deadline has passed with nothing published, or
-    falls within DUE_SOON_DAYS: the compliance report's cells, overdue first."""
+    falls within DUE_SOON_DAYS: the compliance report's cells. Those already begun (a
+    draft, or one submitted or sent back) come first and open it; then the rest, the
+    longest overdue first, each opening a new month or disclosure filled in."""
     villages = list(villages)
     section = Section("due", _("Lists due"))
     if not villages:
@@ -97,24 +100,36 @@ def due_lists(villages, on):
         if cell.status == MISSING
         or (cell.status == NOT_YET_DUE and cell.deadline <= on + datetime.timedelta(DUE_SOON_DAYS))
     ]
+    begun = _begun_lists(villages)
     by_pk = {village.pk: village for village in villages}
-    for cell in sorted(cells, key=lambda cell: (cell.deadline, cell.village_id)):
+    lines = []
+    for cell in cells:
         village = by_pk[cell.village_id]
-        section.add(
+        draft = begun.get(_list_key(cell))
+        note = _("overdue") if cell.status == MISSING else _("due")
+        if draft is not None:
+            url = admin_url(type(draft), "change", draft.pk)
+            note = f"{note} · {draft.get_status_display()}"
+        else:
+            url = _entry_url(cell, village)
+        lines.append(
             Line(
                 text=cell.label,
-                url=_entry_url(cell, village),
+                url=url,
                 village=village,
                 when=cell.deadline,
-                note=_("overdue") if cell.status == MISSING else _("due"),
+                note=note,
                 urgent=cell.status == MISSING,
+                begun=draft is not None,
             )
         )
+    for line in sorted(lines, key=lambda line: (not line.begun, line.when, line.url)):
+        section.add(line)
     return section
 
 
 def _entry_url(cell, village):
-    """Where the list is entered: a new month or a new disclosure, filled in."""
+    """Where a list not yet begun is entered: a new month or disclosure, filled in."""
     if cell.item.is_finance_list:
         start = cell.period_start
         return (
@@ -125,6 +140,21 @@ def _entry_url(cell, village):
         f"{admin_url(Disclosure, 'add')}?village={village.pk}&item={cell.item.pk}"
         f"&period_start={cell.period_start:%Y-%m-%d}"
     )
+
+
+def _list_key(cell):
+    if cell.item.is_finance_list:
+        return ("month", cell.village_id, cell.period_start.year, cell.period_start.month)
+    return ("disclosure", cell.village_id, cell.item.pk, cell.period_start)
+
+
+def _begun_lists(villages):
+    """{list key: the unpublished month or disclosure} of these villages: two queries."""
+    months = LedgerMonth.objects.filter(village__in=villages).exclude(status=Status.PUBLISHED)
+    disclosures = Disclosure.objects.filter(village__in=villages).exclude(status=Status.PUBLISHED)
+    begun = {("month", m.village_id, m.year, m.month): m for m in months}
+    begun.update({("disclosure", d.village_id, d.item_id, d.period_start): d for d in disclosures})
+    return begun
 
 
 def sent_back(villages):

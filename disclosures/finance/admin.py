@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,10 +25,16 @@ from disclosures.finance.models import (
 from disclosures.finance.review import month_review
 from disclosures.finance.views import month_context
 from disclosures.money import format_yuan
+from disclosures.publishing import EDITABLE
 from villages.models import Township, Village
 from villages.scoping import VillageScopedAdminMixin
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+# Up to this many entries the month's page edits them inline; a real month (hundreds or
+# thousands of lines) would pass Django's 1,000-field limit on a form and take minutes to
+# render (about 40 ms an inline row), so its entries are edited on their own list
+# (LedgerEntryAdmin), 100 to a page.
+INLINE_ENTRIES = 20
 
 
 @admin.register(Category)
@@ -72,24 +80,53 @@ class EntryInlineMixin(EditableWithParentMixin):
         "major_matter",
     ]
     parent_village_id = None
+    parent_year = None
 
     def get_formset(self, request, obj=None, **kwargs):
-        # The matters offered are the village's of the month (or the corrected month).
+        # The matters offered are the village's of the month (or the corrected month), the
+        # categories those of the month's year (the 2004 ones only before 2024).
         self.parent_village_id = obj.village.pk if obj else None
-        return super().get_formset(request, obj, **kwargs)
+        self.parent_year = obj.ledger.year if isinstance(obj, LedgerCorrection) else None
+        if isinstance(obj, LedgerMonth):
+            self.parent_year = obj.year
+        elif obj is None and str(request.GET.get("year", "")).isdigit():
+            self.parent_year = int(request.GET["year"])
+        formset = super().get_formset(request, obj, **kwargs)
+        approver = formset.form.base_fields.get("approved_by")
+        if approver is not None and obj is not None:
+            approver.label = _("approved by (required from %(threshold)s yuan)") % {
+                "threshold": format_yuan(obj.village.township.large_expense_threshold)
+            }
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "category":
-            kwargs["queryset"] = Category.objects.usable_by(
-                Township.objects.for_user(request.user)
-            ).select_related("parent")
-        if db_field.name == "major_matter":
-            # Matters build on finance: their model is reached through the field.
-            matters = db_field.related_model.objects.for_user(request.user)
-            if self.parent_village_id:
-                matters = matters.filter(village_id=self.parent_village_id)
-            kwargs["queryset"] = matters
+        entry_choices(db_field, request, self.parent_village_id, kwargs, year=self.parent_year)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "date":
+            # A plain date box: the admin's calendar links would sit between the date and
+            # the voucher number and take a Tab each, in every row.
+            kwargs["widget"] = forms.DateInput(
+                format="%Y-%m-%d", attrs={"class": "vDateField-plain", "placeholder": "2026-08-03"}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def entry_choices(db_field, request, village_id, kwargs, year=None):
+    """The categories and matters an entry may name, for the inlines and the entry list:
+    only the categories valid in the month's year, when it is known."""
+    if db_field.name == "category":
+        categories = Category.objects.usable_by(Township.objects.for_user(request.user))
+        if year is not None:
+            categories = categories.valid_in(year)
+        kwargs["queryset"] = categories.select_related("parent")
+    if db_field.name == "major_matter":
+        # Matters build on finance: their model is reached through the field.
+        matters = db_field.related_model.objects.for_user(request.user)
+        if village_id:
+            matters = matters.filter(village_id=village_id)
+        kwargs["queryset"] = matters
 
 
 class LedgerEntryInline(EntryInlineMixin, admin.TabularInline):
@@ -176,6 +213,21 @@ class LedgerMonthAdmin(
     actions = ["publish_selected"]
     ordering = ["-year", "-month", "village__code"]
     change_list_template = "admin/disclosures/ledgermonth/change_list.html"
+
+    class Media:
+        js = ["disclosures/month_totals.js"]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and original_entries(obj).count() > INLINE_ENTRIES:
+            return [LedgerCorrectionInline]
+        return self.inlines
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["entries_url"] = entries_list_url(obj)
+            context["entries_count"] = original_entries(obj).count()
+            context["entries_inline"] = context["entries_count"] <= INLINE_ENTRIES
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_queryset(self, request):
         def kind_sum(kind):
@@ -268,6 +320,99 @@ class LedgerMonthAdmin(
     @admin.display(description=_("closing balance"))
     def closing(self, month):
         return format_yuan(month.opening_balance + month.income_total - month.expense_total)
+
+
+def original_entries(month):
+    return LedgerEntry.objects.filter(ledger=month, correction__isnull=True)
+
+
+def entries_list_url(month):
+    changelist = reverse("admin:disclosures_ledgerentry_changelist")
+    return f"{changelist}?ledger__id__exact={month.pk}"
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
+    """A month's entries, 100 to a page, each edited on its own form: how a month of
+    thousands of lines is kept (the month's page links here with ?ledger__id__exact=)."""
+
+    village_field = "ledger__village"
+    list_display = [
+        "voucher_number",
+        "date",
+        "description",
+        "kind",
+        "category",
+        "amount_shown",
+        "funding_source",
+        "handled_by",
+        "approved_by",
+    ]
+    list_per_page = 100
+    list_select_related = ["category__parent", "ledger__village"]
+    search_fields = ["voucher_number", "description"]
+    ordering = ["date", "voucher_number", "pk"]
+    fields = ["ledger", *EntryInlineMixin.fields]
+
+    def get_queryset(self, request):
+        # Adjusting entries are kept on their correction's page.
+        return super().get_queryset(request).filter(correction__isnull=True)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "ledger":
+            kwargs["queryset"] = self._editable_months(request)
+        entry_choices(db_field, request, self._village_id, kwargs, year=self._year)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # The matters offered are the month's village's, the categories its year's (as in
+    # the inline).
+    _village_id = _year = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            self._village_id, self._year = obj.ledger.village_id, obj.ledger.year
+        else:
+            month = self._editable_months(request).filter(pk=self._month_id(request) or 0)
+            self._village_id, self._year = month.values_list("village_id", "year").first() or (
+                None,
+                None,
+            )
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "ledger" not in initial and self._month_id(request):
+            initial["ledger"] = self._month_id(request)
+        return initial
+
+    @staticmethod
+    def _month_id(request):
+        """The month an entry is added to: ?ledger=, or the month's list it came from."""
+        month_id = request.GET.get("ledger") or QueryDict(
+            request.GET.get("_changelist_filters", "")
+        ).get("ledger__id__exact", "")
+        return month_id if month_id.isdigit() else None
+
+    def _editable_months(self, request):
+        months = LedgerMonth.objects.for_user(request.user).filter(status__in=EDITABLE)
+        return months.select_related("village")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["ledger"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.ledger.is_editable
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.ledger.is_editable
+        )
+
+    @admin.display(description=_("amount (yuan)"), ordering="amount")
+    def amount_shown(self, entry):
+        return format_yuan(entry.amount)
 
 
 @admin.register(LedgerCorrection)

@@ -179,6 +179,7 @@ class LedgerImportAdminMixin:
                         "count": count,
                         "file": name,
                     }
+                    message = f"{message} {result.row_counts}"
                     self.log_change(request, month, message)
                     self.message_user(request, message, messages.SUCCESS)
                     return redirect(change_url)

@@ -9,7 +9,7 @@ garbling the Chinese. Five queries however many entries.
 
 from django.db.models import Prefetch
 
-from common.downloads import csv_response, xlsx_response
+from common.downloads import csv_response, xlsx_response, xlsx_value
 from disclosures.finance.importing import COLUMNS, FUNDING_LABELS, KIND_LABELS
 from disclosures.finance.models import LedgerCorrection, LedgerEntry, Summary
 from disclosures.money import to_yuan
@@ -121,7 +121,7 @@ def year_download(village, year, months, fmt):
 def _append(sheet, values, bold=False):
     from openpyxl.styles import Font
 
-    sheet.append(values)
+    sheet.append([xlsx_value(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"  # text, never a formula
@@ -150,7 +150,7 @@ def _summary_block(sheet, label_column, pairs):
     """Label in one column, value in the amount column below the entries."""
     first = sheet.max_row + 2  # a blank row between
     for row, (label, value) in enumerate(pairs, start=first):
-        sheet.cell(row=row, column=label_column, value=label)
+        sheet.cell(row=row, column=label_column, value=xlsx_value(label))
         cell = sheet.cell(row=row, column=label_column + 3, value=value)
         if hasattr(value, "quantize"):
             cell.number_format = AMOUNT_FORMAT

@@ -14,17 +14,19 @@ are checked by LedgerEntry.full_clean(), not repeated here.
 import csv
 import datetime
 import io
+import math
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from common.text import clean_text, has_nul
 from disclosures.finance.models import Category, FundingSource, Kind, LedgerEntry, LedgerMonth
 from disclosures.money import CENT
 from villages.models import Village
@@ -33,7 +35,15 @@ MAX_BYTES = 1024 * 1024  # see admin_import: the preview carries the file back s
 MAX_ROWS = 2000
 MAX_COLUMNS = 30
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common
-MAX_BLANK_RUN = 1000  # a sheet formatted down to row 1,048,576 is not read to the end
+MAX_CELL_CHARS = 1000  # the longest text column (摘要) holds 200
+# What an .xlsx may unpack to, checked on the zip's directory before openpyxl reads it: a
+# 2,000-line ledger is about 1 MB unpacked, compressed about eight times.
+MAX_ZIP_MEMBERS = 200
+MAX_MEMBER_BYTES = 16 * 1024 * 1024
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_RATIO = 100  # for members over RATIO_FLOOR; tiny files compress oddly
+RATIO_FLOOR = 1024 * 1024
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}  # what Excel, WPS and LibreOffice write
 
 # The columns, in the template's order: (field, Chinese header, aliases).
 COLUMNS = [
@@ -49,6 +59,7 @@ COLUMNS = [
 ]
 HEADERS = {name: header for name, header, _aliases in COLUMNS}
 REQUIRED = ["date", "voucher_number", "description", "kind", "category", "amount"]
+CODE_COLUMNS = {"voucher_number"}  # full-width ASCII made plain (common.text)
 
 KIND_WORDS = {
     "收入": Kind.INCOME,
@@ -93,8 +104,17 @@ TOTAL_WORDS = {"合计", "总计", "小计", "本月合计", "本页合计", "to
 
 # "?" too: a › saved from Excel as a GBK CSV comes back as a question mark.
 CATEGORY_SEPARATORS = re.compile(r"\s*[›»>/\\:：\-—–·|?]+\s*")
-AMOUNT_NOISE = re.compile(r"[\s,¥$元]|rmb|cny", re.IGNORECASE)
+# Yuan is the only currency: ¥ (￥ after NFKC), 元, 元整, RMB, CNY, before or after.
+AMOUNT_YUAN = re.compile(r"^\s*(¥|rmb|cny)|(元整?|整|rmb|cny)\s*$", re.IGNORECASE)
+FOREIGN_CURRENCY = re.compile(
+    r"[$€£₩₹₽฿₫₱]|\b(usd|eur|hkd|gbp|jpy|twd|mop)\b|美元|美金|港元|港币|欧元|日元|英镑|台币",
+    re.IGNORECASE,
+)
 AMOUNT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+GROUPED_AMOUNT = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+SPACED_AMOUNT = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d*)?$")
+# The model's 14 digits with 2 decimals: at most 12 before the point.
+MAX_AMOUNT = Decimal(10) ** (LedgerEntry._meta.get_field("amount").max_digits - 2)
 FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
@@ -120,6 +140,24 @@ class ImportRow:
 class ImportResult:
     rows: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # [(row number, why)]
+    rows_below_header: int = 0  # every row of the file under the header, blank ones too
+
+    @property
+    def blank_rows(self):
+        return self.rows_below_header - len(self.rows) - len(self.skipped)
+
+    @property
+    def row_counts(self):
+        """Every row under the header accounted for, for the preview and the confirmation."""
+        return _(
+            "Rows below the header: %(rows)d (entries %(entries)d, skipped %(skipped)d, "
+            "blank %(blank)d)."
+        ) % {
+            "rows": self.rows_below_header,
+            "entries": len(self.rows),
+            "skipped": len(self.skipped),
+            "blank": self.blank_rows,
+        }
 
     @property
     def errors(self):
@@ -139,7 +177,7 @@ class ImportResult:
 
 
 def read_rows(content):
-    """The sheet as (row number, tuple of cell values), from the bytes of an upload."""
+    """The Sheet from the bytes of an upload: rows as (row number, tuple of cell values)."""
     if not content:
         raise SpreadsheetError(_("The file is empty."))
     if len(content) > MAX_BYTES:
@@ -164,15 +202,17 @@ def _xlsx_rows(content):
 
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        names = set()
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        members = []
+    names = {member.filename for member in members}
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise SpreadsheetError(
                 _("This is a Word document, not a spreadsheet. Upload an .xlsx or .csv file.")
             )
         raise SpreadsheetError(_("This file is not a spreadsheet. Upload an .xlsx or .csv file."))
+    check_zip_members(members)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
@@ -186,7 +226,9 @@ def _xlsx_rows(content):
                 continue
             sheet.reset_dimensions()  # some programs write a wrong sheet size
             rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
-            sheets.append(list(_bounded(enumerate(rows, start=1))))
+            sheets.append(_read_sheet(enumerate(rows, start=1)))
+    except SpreadsheetError:
+        raise
     except Exception as error:
         raise SpreadsheetError(
             _("This Excel file cannot be read. Open it in Excel or WPS and save it again.")
@@ -194,31 +236,81 @@ def _xlsx_rows(content):
     finally:
         workbook.close()
     # The first sheet with a header row: the template's second sheet lists the categories.
-    for rows in sheets:
-        if _find_header(rows[:HEADER_SEARCH_ROWS], strict=True) is not None:
-            return rows
-    return sheets[0] if sheets else []
+    for sheet in sheets:
+        if _find_header(sheet.rows[:HEADER_SEARCH_ROWS], strict=True) is not None:
+            return sheet
+    return sheets[0] if sheets else Sheet([], 0)
 
 
-def _bounded(numbered_rows):
-    """Stop reading after MAX_ROWS data rows (one more, to tell) or a long blank run."""
-    data = blank = 0
+def check_zip_members(members):
+    """Refuse an .xlsx that would unpack to too much, from the zip's directory alone. The
+    sizes it declares bind: Python's zipfile stops at a member's declared size."""
+    too_big = _(
+        "This Excel file unpacks to more than a spreadsheet of entries can: %(why)s. Copy "
+        "the entries into the template, or save the sheet as .csv, and upload that."
+    )
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetError(
+            too_big % {"why": _("%(count)s parts inside") % {"count": f"{len(members):,}"}}
+        )
+    total = 0
+    for member in members:
+        if member.compress_type not in ZIP_METHODS:
+            raise SpreadsheetError(
+                _(
+                    "This Excel file is packed in an unusual way. Open it in Excel or WPS "
+                    "and save it again as .xlsx."
+                )
+            )
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            why = _("%(name)s is compressed %(ratio)d times")
+            raise SpreadsheetError(
+                too_big % {"why": why % {"name": member.filename, "ratio": ratio}}
+            )
+        for size, limit in ((member.file_size, MAX_MEMBER_BYTES), (total, MAX_UNPACKED_BYTES)):
+            if size > limit:
+                why = _("more than %(size)s MB of data") % {"size": limit // (1024 * 1024)}
+                raise SpreadsheetError(too_big % {"why": why})
+
+
+@dataclass
+class Sheet:
+    """The rows of a sheet that have something in them, numbered as in the spreadsheet,
+    and the number of the sheet's last row (blank rows included)."""
+
+    rows: list
+    last_row: int
+
+
+def _read_sheet(numbered_rows):
+    """Read to the end: blank rows are skipped, never taken for the end of the entries.
+    Stops (and the caller refuses the file) one row past the most rows a file may have."""
+    rows = []
+    last = 0
     for number, values in numbered_rows:
-        if _is_blank(values):
-            blank += 1
-            if blank > MAX_BLANK_RUN:
-                return
+        last = number
+        if values.count(None) == len(values) or _is_blank(values):
             continue
-        blank = 0
-        data += 1
-        yield number, values
-        if data > MAX_ROWS + HEADER_SEARCH_ROWS:
-            return
+        for value in values:
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise SpreadsheetError(
+                    _("Row %(row)d has a cell of more than %(max)s characters.")
+                    % {"row": number, "max": f"{MAX_CELL_CHARS:,}"}
+                )
+        rows.append((number, values))
+        if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+            break
+    return Sheet(rows, last)
 
 
 def _decode(content):
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")  # Excel's "Unicode text"
+        try:
+            return content.decode("utf-16")  # Excel's "Unicode text"
+        except UnicodeDecodeError:
+            return None  # cut at an odd byte, or not UTF-16 after all
     if b"\x00" in content[:4096]:
         return None  # binary: an image, a PDF, an executable
     for encoding in ("utf-8-sig", "gb18030"):
@@ -240,8 +332,10 @@ def _csv_rows(content):
         dialect = csv.excel
     try:
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        numbered = ((number, tuple(values)) for number, values in enumerate(reader, start=1))
-        return list(_bounded(numbered))
+        numbered = (
+            (number, tuple(values[:MAX_COLUMNS])) for number, values in enumerate(reader, start=1)
+        )
+        return _read_sheet(numbered)
     except csv.Error as error:
         raise SpreadsheetError(
             _("This CSV file cannot be read: %(error)s") % {"error": error}
@@ -326,27 +420,73 @@ def _text(value):
     return str(value).strip()
 
 
+class AmountError(ValueError):
+    """An amount that cannot be read without guessing; `message` says what to type."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
 def parse_amount(value):
-    """6500, 6,500.00, 6500元, ￥6,500, 6500.5 or a number cell → Decimal; ValueError if it is
-    not a number. More than two decimals is left to the caller to refuse."""
+    """6500, 6,500.00, 6500元, ￥6,500, 6500.5 or a number cell → Decimal; AmountError (a
+    ValueError) saying what to type otherwise. Never guesses: a comma is accepted only as
+    correct thousands grouping. More than two decimals is left to the caller to refuse."""
     if isinstance(value, bool):
-        raise ValueError(value)
+        raise AmountError(_not_a_number(value))
     if isinstance(value, int):
-        return Decimal(value)
+        return _within_range(Decimal(value), value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise AmountError(_not_a_number(value))
         amount = Decimal(repr(value))
+        _within_range(amount, value)
         # A formula's cached result carries binary noise: 0.1 + 0.2 = 0.30000000000000004.
         if abs(amount - amount.quantize(CENT)) < Decimal("1e-9"):
             amount = amount.quantize(CENT)
         return amount
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    text = AMOUNT_NOISE.sub("", text).removesuffix("整")
-    if not AMOUNT.match(text):
-        raise ValueError(value)
-    try:
-        return Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError(value) from error
+    return _within_range(_parse_amount_text(str(value)), value)
+
+
+def _parse_amount_text(typed):
+    if "，" in typed or "、" in typed:  # an IME's comma: NFKC would make it a plain one
+        raise AmountError(_comma_message(typed))
+    text = unicodedata.normalize("NFKC", typed).strip()
+    if FOREIGN_CURRENCY.search(text):
+        raise AmountError(
+            _("The amount “%(value)s” is not in yuan: write the amount in yuan, like 6500.00.")
+            % {"value": typed}
+        )
+    text = AMOUNT_YUAN.sub("", text).strip()
+    if "," in text and not GROUPED_AMOUNT.match(text):
+        raise AmountError(_comma_message(typed))
+    number = text.replace(",", "")
+    if SPACED_AMOUNT.match(number):
+        number = number.replace(" ", "")
+    if not AMOUNT.match(number):
+        raise AmountError(_not_a_number(typed))
+    return Decimal(number)
+
+
+def _within_range(amount, typed):
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        raise AmountError(
+            _("The amount “%(value)s” is too large: an entry can be at most %(max)s yuan.")
+            % {"value": typed, "max": f"{MAX_AMOUNT - CENT:,}"}
+        )
+    return amount
+
+
+def _not_a_number(typed):
+    return _("The amount “%(value)s” is not a number: write it like 6500.00.") % {"value": typed}
+
+
+def _comma_message(typed):
+    return _(
+        "The amount “%(value)s” has a comma that is not a thousands separator: write "
+        "the decimal point as a full stop and the thousands with commas of three digits, "
+        "like 6500.50 or 6,500.50."
+    ) % {"value": typed}
 
 
 def parse_date(value, year=None):
@@ -452,9 +592,9 @@ def parse_entries(month, content):
     """Read the file and check every row against the month; write nothing.
 
     Raises SpreadsheetError when the file as a whole cannot be used."""
-    numbered_rows = read_rows(content)
-    header_number, columns = _find_header(numbered_rows[:HEADER_SEARCH_ROWS])
-    data_rows = [(number, values) for number, values in numbered_rows if number > header_number]
+    sheet = read_rows(content)
+    header_number, columns = _find_header(sheet.rows[:HEADER_SEARCH_ROWS])
+    data_rows = [(number, values) for number, values in sheet.rows if number > header_number]
     if len(data_rows) > MAX_ROWS:
         raise SpreadsheetError(
             _("The file has more than %(max)s rows of entries. Split it into smaller files.")
@@ -466,13 +606,14 @@ def parse_entries(month, content):
         LedgerEntry.objects.filter(ledger=month).values_list("voucher_number", flat=True)
     )
     seen_vouchers = {}
-    result = ImportResult()
+    result = ImportResult(rows_below_header=sheet.last_row - header_number)
     for number, values in data_rows:
         cells = {
             name: values[index] if index < len(values) else None for name, index in columns.items()
         }
         texts = {name: _text(value) for name, value in cells.items()}
         if _is_blank(cells.values()):
+            result.skipped.append((number, _("nothing in the columns of an entry")))
             continue
         if texts.get("voucher_number") == EXAMPLE_VOUCHER:
             result.skipped.append((number, _("the template's example row")))
@@ -507,6 +648,15 @@ def _is_total_row(values, texts):
 
 def _parse_row(month, number, cells, texts, categories):
     errors = []
+    broken = set()  # fields already reported: the model does not report them again
+    for name, text in texts.items():
+        if has_nul(text):  # PostgreSQL refuses it: the confirm step would fail
+            broken.add(name)
+            errors.append(
+                _("%(column)s contains an invisible NUL character: type the cell again.")
+                % {"column": HEADERS[name]}
+            )
+    texts = {name: clean_text(text, code=name in CODE_COLUMNS) for name, text in texts.items()}
     entry = LedgerEntry(
         ledger=month,
         voucher_number=texts.get("voucher_number", ""),
@@ -514,7 +664,6 @@ def _parse_row(month, number, cells, texts, categories):
         handled_by=texts.get("handled_by", ""),
         approved_by=texts.get("approved_by", ""),
     )
-    broken = set()  # fields already reported: the model does not report them again
 
     def missing(name):
         broken.add(name)
@@ -561,9 +710,9 @@ def _parse_row(month, number, cells, texts, categories):
     else:
         try:
             amount = parse_amount(cells["amount"])
-        except ValueError:
+        except AmountError as error:
             broken.add("amount")
-            errors.append(_("The amount “%(value)s” is not a number.") % {"value": texts["amount"]})
+            errors.append(error.message)
         else:
             if amount != amount.quantize(CENT):
                 broken.add("amount")

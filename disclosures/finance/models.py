@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from common.text import clean_model_text
 from disclosures.money import to_yuan
 from disclosures.publishing import Publishable, PublishableQuerySet, PublishedRecordError, Status
 from villages.models import Township, Village
@@ -378,6 +379,8 @@ class LedgerEntryQuerySet(models.QuerySet):
             or LedgerCorrection.objects.published().filter(pk__in=corrections).exists()
         ):
             raise PublishedRecordError(_("Entries cannot be added to a published list."))
+        for entry in objs:  # bulk_create sends no pre_save: clean the text here
+            clean_model_text(entry)
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -400,6 +403,8 @@ class LedgerEntry(models.Model):
         verbose_name=_("correction"),
     )
     date = models.DateField(_("date"))
+    text_code_fields = ("voucher_number",)  # common.text: full-width ASCII made plain
+
     voucher_number = models.CharField(_("voucher number"), max_length=30)
     description = models.CharField(_("description"), max_length=200)
     kind = models.CharField(_("income or expense"), max_length=10, choices=Kind.choices)

@@ -25,7 +25,7 @@ from disclosures.questions.models import (
 from villages.models import Township, Village
 
 PUBLIC_FIELDS = ["village", "text", "subject_link", "page", "received_at", "due_on", "status"]
-PRIVATE_FIELDS = ["asker_name", "asker_phone", "tracking_code"]
+PRIVATE_FIELDS = ["asker_name", "asker_phone", "unmasked_text", "tracking_code"]
 HISTORY_FIELDS = ["first_answered_at", "escalated_at", "escalation_reason", "not_resolved_at"]
 HISTORY_FIELDS += ["closed_at", "hidden_at", "hidden_reason"]
 

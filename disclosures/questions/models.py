@@ -11,6 +11,7 @@ the clock.
 """
 
 import datetime
+import re
 import secrets
 import statistics
 
@@ -22,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from disclosures.affairs.models import mask_id_number, mask_phone
 from villages.models import Village
 
 QUESTION_MAX_LENGTH = 500
@@ -82,7 +84,26 @@ _RECEIVED_FIELDS = (
 )
 # Who asked may be erased (at the asker's request, or once the question is settled), never
 # changed: personal information is kept no longer than needed.
-_CONTACT_FIELDS = ("asker_name", "asker_phone")
+_CONTACT_FIELDS = ("asker_name", "asker_phone", "unmasked_text")
+
+# Numbers that identify a person, as villagers type them into a public question: a mainland
+# mobile number, an identity card number, a bank card number (digits in groups or not).
+_ID_NUMBER = re.compile(
+    r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_BANK_CARD = re.compile(r"(?<![0-9])[0-9]{4}(?:[ -]?[0-9]{4}){3}(?:[ -]?[0-9]{1,3})?(?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])")
+_FULL_WIDTH_DIGITS = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
+
+
+def mask_personal_numbers(text):
+    """The question as published: 13912345678 → 139****5678, an identity or bank card
+    number → its first and last four digits, the rest as *."""
+    text = text.translate(_FULL_WIDTH_DIGITS)
+    text = _ID_NUMBER.sub(lambda match: mask_id_number(match.group()), text)
+    text = _BANK_CARD.sub(lambda match: mask_id_number(match.group()), text)
+    return _MOBILE.sub(lambda match: mask_phone(match.group()), text)
 
 
 def _changes_what_was_written(name, old, new):
@@ -136,6 +157,8 @@ class QuestionQuerySet(models.QuerySet):
 
 
 class Question(models.Model):
+    text_code_fields = ("asker_phone",)  # common.text: full-width ASCII made plain
+
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="questions", verbose_name=_("village")
     )
@@ -147,6 +170,9 @@ class Question(models.Model):
         max_length=QUESTION_MAX_LENGTH,
         validators=[MinLengthValidator(5)],
     )
+    # The question as typed when personal numbers in it were masked in `text`: for the
+    # township's staff only, like the asker's name and phone.
+    unmasked_text = models.TextField(_("question as typed"), blank=True, editable=False)
     asker_name = models.CharField(_("name"), max_length=30, blank=True)
     asker_phone = models.CharField(
         _("phone number"),
@@ -289,9 +315,11 @@ class Question(models.Model):
         """A villager's question, from the public form (already validated)."""
         now = now or timezone.now()
         deadline = village.township.question_deadline_days
+        masked = mask_personal_numbers(text)
         question = cls(
             village=village,
-            text=text,
+            text=masked,
+            unmasked_text=text if masked != text else "",
             asker_name=name,
             asker_phone=phone,
             page=page,
@@ -409,11 +437,12 @@ class Question(models.Model):
             self._log(QuestionEvent.Action.SHOWN, user, now, reason.strip())
 
     def erase_contact(self, user, now=None):
-        """Remove who asked (name and phone), at the asker's request or once settled."""
+        """Remove who asked (name and phone, and the question's numbers as typed), at the
+        asker's request or once settled."""
         self._check_moderator(user)
         now = now or timezone.now()
         with transaction.atomic():
-            self.asker_name = self.asker_phone = ""
+            self.asker_name = self.asker_phone = self.unmasked_text = ""
             self.save(update_fields=list(_CONTACT_FIELDS))
             self._log(QuestionEvent.Action.ERASED, user, now)
 

@@ -7,6 +7,7 @@ public version changes, which every step of a question does.
 
 import hashlib
 import hmac
+import re
 
 from django import forms
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from common.text import clean_text as clean_typed
 from disclosures.caching import public_village, public_village_page
 from disclosures.finance.models import LedgerEntry
 from disclosures.questions.models import (
@@ -36,8 +38,7 @@ from disclosures.questions.rate_limit import use_hourly_allowance
 QUESTIONS_PER_PAGE = 30
 
 
-def _without_control_characters(text):
-    return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+PHONE = re.compile(r"^[0-9][0-9 -]{5,18}[0-9]$")
 
 
 class QuestionForm(forms.Form):
@@ -46,7 +47,10 @@ class QuestionForm(forms.Form):
         min_length=5,
         max_length=QUESTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Shown in public with the answer. Up to 500 characters."),
+        help_text=_(
+            "Shown in public with the answer. Up to 500 characters. Phone, identity card "
+            "and bank card numbers in it are shown masked, like 139****5678."
+        ),
         error_messages={
             "required": _("Write your question."),
             "min_length": _("Write at least %(limit_value)d characters."),
@@ -62,9 +66,8 @@ class QuestionForm(forms.Form):
         error_messages={"max_length": _("At most %(limit_value)d characters.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    phone = forms.RegexField(
+    phone = forms.CharField(
         label=_("Your phone number (optional)"),
-        regex=r"^[0-9][0-9 -]{5,18}[0-9]$",
         max_length=20,
         required=False,
         error_messages={"invalid": _("A phone number: digits only, such as 13812345678.")},
@@ -74,10 +77,16 @@ class QuestionForm(forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def clean_text(self):
-        return _without_control_characters(self.cleaned_data["text"]).strip()
+        return clean_typed(self.cleaned_data["text"], multiline=True).strip()
 
     def clean_name(self):
-        return _without_control_characters(self.cleaned_data["name"]).strip()
+        return clean_typed(self.cleaned_data["name"]).strip()
+
+    def clean_phone(self):
+        phone = clean_typed(self.cleaned_data["phone"], code=True).strip()  # １３８… too
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(self.fields["phone"].error_messages["invalid"])
+        return phone
 
     def clean_website(self):
         if self.cleaned_data["website"]:

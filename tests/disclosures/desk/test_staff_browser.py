@@ -74,50 +74,95 @@ def test_a_month_from_the_accountant_s_desk_to_publication(
     live_server, wumiao, accountant, reviewer, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    month = draft_month(wumiao, 2026, 8, created_by=accountant, lines=3)
+    month = draft_month(wumiao, 2026, 8, created_by=accountant, lines=0)
     base = live_server.url
     with laptop_page() as page:
         log_in(page, base, accountant)
-        assert page.locator("#queue-due").is_visible()
+        # The month begun comes first among the lists due, and opens it.
+        first_due = page.locator("#queue-due a").first
+        assert "八月财务" in first_due.inner_text()
         assert page.locator("#queue-sent_back").is_visible()
         assert_fits(page, "1-accountant-home")
+        with page.expect_navigation():
+            first_due.click()
+        type_lines(page, 10)
 
-        page.goto(f"{base}/admin/disclosures/ledgermonth/{month.pk}/change/")
-        page.click("#bulk-receipts")
+        with page.expect_navigation():
+            page.click("#bulk-receipts")
         page.set_input_files(
             "input[name=photos]",
             [photo(tmp_path / "记08-002.jpg", "white"), photo(tmp_path / "随手拍.jpg", "gray")],
         )
-        page.click("button[value=upload]")
-        page.wait_for_selector("#bulk-assign")
-        page.select_option("#bulk-assign select", label="记08-003 · 摘要 记08-003 · 1,200.00")
-        page.click("button[value=assign]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("button[value=upload]")
+        page.select_option("#bulk-assign select", label="记08-003 · 第3笔 · 100.10")
+        with page.expect_navigation():
+            page.click("button[value=assign]")
         assert page.locator("#bulk-assign").count() == 0
         assert page.locator("#bulk-lines img").count() == 2
-        assert_fits(page, "2-receipts")
+        assert_fits(page, "3-receipts")
 
         page.goto(f"{base}/admin/disclosures/ledgermonth/{month.pk}/change/")
         page.click("text=在站点上查看")
         assert page.locator(".draft-band").inner_text() == "草稿 · 未公开"
-        assert_fits(page, "3-preview")
+        assert_fits(page, "4-preview")
 
         page.goto(f"{base}/admin/disclosures/ledgermonth/{month.pk}/change/")
-        page.click("button[value=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("button[value=submit]")
+        assert page.locator(".messagelist .success").count() == 1
         log_out(page, base)
 
         log_in(page, base, reviewer)
         waiting = page.locator("#queue-to_review a")
         assert waiting.count() == 1
-        waiting.first.click()
-        assert page.locator("#month-review").is_visible()
-        assert "4,500.00" in page.locator("#month-review").inner_text()
-        assert_fits(page, "4-review")
-        page.click("button[value=publish]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            waiting.first.click()
+        page.wait_for_selector("#month-review")
+        assert "1,001.00" in page.locator("#month-review").inner_text()
+        assert_fits(page, "5-review")
+        with page.expect_navigation():
+            page.click("button[value=publish]")
         assert "已公开" in page.locator(".messagelist").inner_text()
 
     month.refresh_from_db()
     assert month.is_published
     assert month.entries.get(voucher_number="记08-003").photos.count() == 1
+
+
+def select_by_keyboard(page, selector, steps):
+    """Choose an option of a closed select with the arrow keys, as a keyboard user does."""
+    page.focus(selector)
+    for _ in range(steps):
+        page.keyboard.press("ArrowDown")
+
+
+def type_lines(page, count):
+    """Type `count` expenses of 100.10 into the month's entry rows with the keyboard,
+    adding rows with the keyboard too, and save."""
+    for number in range(count):
+        if page.locator(f"#id_entries-{number}-date").count() == 0:
+            page.focus("#entries-group .add-row a")
+            page.keyboard.press("Enter")
+        row = f"#id_entries-{number}"
+        page.focus(f"{row}-date")
+        # Date, voucher and description, then the kind: one Tab each.
+        page.keyboard.type(f"2026-08-{number + 1:02d}")
+        page.keyboard.press("Tab")
+        page.keyboard.type(f"记08-{number + 1:03d}")
+        page.keyboard.press("Tab")
+        page.keyboard.type(f"第{number + 1}笔")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == f"{row[1:]}-kind"
+        select_by_keyboard(page, f"{row}-kind", 2)  # 支出
+        select_by_keyboard(page, f"{row}-category", 1)
+        page.focus(f"{row}-amount")
+        page.keyboard.type("100.10")
+    # The totals follow the typing, in whole fen.
+    expected = f"{count * 100.10:,.2f}"
+    assert page.locator("#running-totals [data-total=expense]").inner_text() == expected
+    assert_fits(page, "2-entering")
+    page.focus("input[name=_continue]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".errornote").count() == 0, page.locator(".errorlist").all_inner_texts()

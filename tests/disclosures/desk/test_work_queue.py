@@ -191,3 +191,13 @@ def test_a_superuser_home_page_answers(client_for, superuser, submitted):
 def test_the_queue_date_defaults_to_beijing_today(accountant):
     assert work_queue(accountant).sections  # no clock given: today in Asia/Shanghai
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+
+
+def test_a_list_already_begun_comes_first_and_opens_the_draft(accountant, wumiao):
+    month = draft_month(wumiao, 2026, 8, created_by=accountant, lines=0)
+
+    first = section(work_queue(accountant, on=ON), "due").lines[0]
+
+    assert first.begun
+    assert first.url == reverse("admin:disclosures_ledgermonth_change", args=[month.pk])
+    assert "草稿" in first.note

@@ -9,6 +9,9 @@ import csv
 import datetime
 import io
 import random
+import re
+import time
+import tracemalloc
 import zipfile
 from decimal import Decimal
 
@@ -194,6 +197,90 @@ def test_number_cells_and_formula_noise():
     assert parse_amount(12.345) == Decimal("12.345")  # a real third decimal stays, refused later
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "6500,50",  # a decimal comma: was stored as 650050.00
+        "6500，50",  # the full-width comma a Chinese IME types
+        "6,50",
+        "1,2345",  # a misplaced grouping comma: was read as 12345
+        "12,34,567",
+        "1,234.5,6",
+        ",500",
+    ],
+)
+def test_a_comma_that_is_not_thousands_grouping_is_a_row_error(july, english, typed):
+    result = parse(july, row(**{"金额": typed}))
+
+    assert result.entries[0].amount is None
+    assert result.errors == [
+        (
+            2,
+            f"The amount “{typed}” has a comma that is not a thousands separator: write the "
+            "decimal point as a full stop and the thousands with commas of three digits, "
+            "like 6500.50 or 6,500.50.",
+        )
+    ]
+
+
+@pytest.mark.parametrize("typed", ["$6500", "US$6,500", "HKD 6500", "6500美元", "€65", "100日元"])
+def test_foreign_currencies_are_refused(july, english, typed):
+    result = parse(july, row(**{"金额": typed}))
+
+    assert result.errors == [
+        (2, f"The amount “{typed}” is not in yuan: write the amount in yuan, like 6500.00.")
+    ]
+
+
+@pytest.mark.parametrize(
+    "cell, shown",
+    [
+        ("123456789012345678901234567890", "123456789012345678901234567890"),  # was a 500
+        ("1000000000000", "1000000000000"),
+        (1e30, "1e+30"),  # a number cell: was a 500
+        (10**15, str(10**15)),
+    ],
+)
+def test_amounts_beyond_the_models_digits_are_row_errors(july, english, cell, shown):
+    result = parse_entries(july, xlsx_bytes(row(**{"金额": cell})))
+
+    assert result.errors == [
+        (
+            2,
+            f"The amount “{shown}” is too large: an entry can be at most 999,999,999,999.99 yuan.",
+        )
+    ]
+
+
+def test_the_largest_amount_the_model_holds_is_accepted(july):
+    result = parse(july, row(**{"金额": "999,999,999,999.99", "审批人": "韩兴和"}))
+
+    assert result.errors == []
+    assert result.entries[0].amount == Decimal("999999999999.99")
+
+
+@pytest.mark.parametrize("cell", ["1E+30", "1e5", "NaN", "inf"])
+def test_exponents_and_special_numbers_are_not_amounts(july, english, cell):
+    result = parse_entries(july, xlsx_bytes(row(**{"金额": cell})))
+
+    assert result.errors == [(2, f"The amount “{cell}” is not a number: write it like 6500.00.")]
+
+
+@pytest.mark.parametrize("cell", [float("nan"), float("inf"), float("-inf"), True])
+def test_special_number_cells_are_not_amounts(cell):
+    with pytest.raises(importing.AmountError):
+        parse_amount(cell)
+
+
+def test_a_refused_amount_imports_nothing(july, accountant):
+    content = csv_bytes(GOOD, row(**{"凭证号": "记07-009", "金额": "6500,50"}))
+
+    result = import_entries(july, accountant, content)
+
+    assert not result.is_valid
+    assert LedgerEntry.objects.count() == 0
+
+
 def test_english_headers_title_rows_and_blank_rows(july):
     content = csv_bytes(
         ["五庙村2022年7月财务明细"],
@@ -253,7 +340,7 @@ BAD_ROWS = [
     ({"科目": "管理费用›差旅费"}, "Unknown category"),
     ({"科目": "经营收入"}, "This category does not match income or expense."),
     ({"科目": "公益支出"}, "This category is not used in the accounts of 2022."),
-    ({"金额": "六千五百元"}, "The amount “六千五百元” is not a number."),
+    ({"金额": "六千五百元"}, "The amount “六千五百元” is not a number: write it like 6500.00."),
     ({"金额": "6500abc"}, "is not a number"),
     ({"金额": "0"}, "The amount must be more than zero."),
     ({"金额": "-6500"}, "The amount must be more than zero."),
@@ -343,7 +430,7 @@ def test_every_problem_of_every_row_is_collected(july, english):
 def test_messages_are_in_chinese_by_default(july):
     result = parse(july, row(**{"金额": "abc"}))
 
-    assert result.errors == [(2, "金额“abc”不是数字。")]
+    assert result.errors == [(2, "金额“abc”不是数字：请写成 6500.00 这样。")]
 
 
 # Encodings and file types
@@ -378,6 +465,46 @@ def test_utf8_csv_with_and_without_bom(july):
         result = parse_entries(july, content)
         assert result.errors == []
         assert result.entries[0].date == datetime.date(2022, 7, 5)
+
+
+@pytest.mark.parametrize("cut", [1, 3, 101])
+def test_utf16_cut_at_an_odd_byte_is_refused(july, english, cut):
+    """Was a server error: the decoder's exception escaped."""
+    content = csv_bytes(GOOD, encoding="utf-16")[:-cut]
+    assert len(content) % 2 == 1
+
+    with pytest.raises(SpreadsheetError, match="This file is not a spreadsheet"):
+        parse_entries(july, content)
+
+
+def test_imported_text_is_cleaned(july):
+    result = parse(
+        july,
+        row(
+            **{
+                "凭证号": "记０７－００１",
+                "摘要": "环境\u202e整治\u2069费用",
+                "经手人": "刘\u200b建国",
+            }
+        ),
+    )
+
+    entry = result.entries[0]
+    assert (entry.voucher_number, entry.description, entry.handled_by) == (
+        "记07-001",
+        "环境整治费用",
+        "刘建国",
+    )
+
+
+def test_a_nul_character_is_a_row_error(july, english, accountant):
+    """PostgreSQL refuses NUL in text: it passed the preview and failed at confirm."""
+    content = csv_bytes(GOOD, row(**{"凭证号": "记07-002", "摘要": "电费\x00"}), encoding="utf-16")
+
+    result = import_entries(july, accountant, content)
+
+    assert result.errors == [(3, "摘要 contains an invisible NUL character: type the cell again.")]
+    assert LedgerEntry.objects.count() == 0
 
 
 def test_excel_unicode_text_and_semicolons(july):
@@ -505,6 +632,154 @@ def test_the_row_limit_itself_is_fine(july):
     assert len(parse(july, *rows).rows) == importing.MAX_ROWS
 
 
+# Limits: checked before openpyxl reads anything, and while reading
+
+
+def xlsx_with_sheet(sheet_xml, compression=zipfile.ZIP_DEFLATED, extra_members=0):
+    """A real workbook whose first sheet is replaced by `sheet_xml` (bytes)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(GOOD))) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml
+    for number in range(extra_members):
+        parts[f"xl/media/image{number}.png"] = b"x"
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", compression) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return output.getvalue()
+
+
+@pytest.fixture
+def openpyxl_never_reads(monkeypatch):
+    """Fails the test if the file gets as far as openpyxl."""
+    import openpyxl
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to read a file that should have been refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+def bomb_sheet(megabytes):
+    """A sheet of blank rows that deflates about a thousand times: 1 MB uploaded, 1 GB read."""
+    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    body = b"<sheetData>" + b"<row/>" * (megabytes * 1024 * 1024 // 6) + b"</sheetData>"
+    return head + body + b"</worksheet>"
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_reads_it(july, english, openpyxl_never_reads):
+    content = xlsx_with_sheet(bomb_sheet(40))
+    assert len(content) < importing.MAX_BYTES  # the upload limit alone let it through
+
+    with pytest.raises(SpreadsheetError) as raised:
+        parse_entries(july, content)
+
+    assert re.fullmatch(
+        r"This Excel file unpacks to more than a spreadsheet of entries can: "
+        r"xl/worksheets/sheet1\.xml is compressed \d{3,4} times\. Copy the entries into the "
+        r"template, or save the sheet as \.csv, and upload that\.",
+        raised.value.messages[0],
+    )
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_compression_methods_excel_does_not_write_are_refused(
+    july, english, openpyxl_never_reads, method
+):
+    with pytest.raises(SpreadsheetError, match="packed in an unusual way"):
+        parse_entries(july, xlsx_with_sheet(bomb_sheet(1), compression=method))
+
+
+def test_too_many_parts_are_refused(july, english, openpyxl_never_reads):
+    content = xlsx_with_sheet(bomb_sheet(0), extra_members=importing.MAX_ZIP_MEMBERS)
+
+    with pytest.raises(SpreadsheetError, match="parts inside"):
+        parse_entries(july, content)
+
+
+def zip_member(name, size, compressed, method=zipfile.ZIP_DEFLATED):
+    member = zipfile.ZipInfo(name)
+    member.file_size, member.compress_size, member.compress_type = size, compressed, method
+    return member
+
+
+def test_the_unpacked_size_limits_count_each_member_and_the_total(english):
+    megabyte = 1024 * 1024
+    fine = [zip_member("xl/workbook.xml", 10 * megabyte, megabyte)]
+    importing.check_zip_members(fine)  # ten times: an ordinary sheet
+
+    for members, limit in (
+        ([zip_member("xl/worksheets/sheet1.xml", 17 * megabyte, megabyte)], 16),
+        (
+            [zip_member(f"xl/worksheets/sheet{n}.xml", 12 * megabyte, megabyte) for n in range(3)],
+            32,
+        ),
+    ):
+        with pytest.raises(SpreadsheetError, match=f"more than {limit} MB of data"):
+            importing.check_zip_members(members)
+
+
+def test_a_refused_xlsx_is_refused_quickly_and_in_little_memory(july, openpyxl_never_reads):
+    content = xlsx_with_sheet(bomb_sheet(40))
+    tracemalloc.start()
+    started = time.process_time()
+    try:
+        with pytest.raises(SpreadsheetError):
+            parse_entries(july, content)
+        # CPU time, not wall time: a busy machine does not make it fail. Was minutes.
+        assert time.process_time() - started < 1
+        assert tracemalloc.get_traced_memory()[1] < 50 * 1024 * 1024  # was gigabytes
+    finally:
+        tracemalloc.stop()
+
+
+def test_blank_rows_never_end_the_reading(july):
+    content = csv_bytes(GOOD, *[[]] * 1500, row(**{"凭证号": "记07-002"}))
+
+    result = parse_entries(july, content)
+
+    assert result.errors == []
+    assert [r.number for r in result.rows] == [2, 1503]
+    assert (result.rows_below_header, result.blank_rows) == (1502, 1500)
+
+
+def test_an_entry_at_the_sheets_last_row_is_read(july):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(GOOD)
+    for column, value in enumerate(row(**{"凭证号": "记07-002"}), start=1):
+        sheet.cell(row=1_048_576, column=column, value=value)
+    output = io.BytesIO()
+    workbook.save(output)
+
+    result = parse_entries(july, output.getvalue())
+
+    assert [r.number for r in result.rows] == [2, 1_048_576]
+
+
+def test_the_confirmation_counts_every_row_of_the_file(july, english):
+    content = csv_bytes(
+        row(**{"凭证号": "示例"}), GOOD, [], [], ["", "", "", "", "", "", "", "", "", "备注"]
+    )
+
+    result = parse_entries(july, content)
+
+    assert result.row_counts == "Rows below the header: 5 (entries 1, skipped 2, blank 2)."
+
+
+def test_a_cell_longer_than_any_column_refuses_the_file(july, english):
+    with pytest.raises(SpreadsheetError, match="Row 2 has a cell of more than 1,000 characters"):
+        parse(july, row(**{"摘要": "很" * 1001}))
+
+
+def test_columns_beyond_the_limit_are_not_read(july):
+    result = parse(july, GOOD + ["x"] * 100_000, header=HEADER + ["备注"] * 100_000)
+
+    assert result.errors == []
+    assert result.rows[0].number == 2
+
+
 # Importing
 
 
@@ -589,8 +864,9 @@ def test_upload_preview_confirm(client_for, accountant, july):
     assert response["Location"] == change_url(july)
     assert july.entries.count() == 2
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == ["Imported 2 entries from 明细.csv."]
-    assert LogEntry.objects.get().change_message == "Imported 2 entries from 明细.csv."
+    counted = "Rows below the header: 2 (entries 2, skipped 0, blank 0)."
+    assert messages == [f"Imported 2 entries from 明细.csv. {counted}"]
+    assert LogEntry.objects.get().change_message == f"Imported 2 entries from 明细.csv. {counted}"
 
 
 def test_an_xlsx_through_the_admin(client_for, accountant, july):

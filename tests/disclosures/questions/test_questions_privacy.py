@@ -140,3 +140,68 @@ def test_a_township_staff_user_also_assigned_to_a_village_elsewhere(
 def test_the_askers_details_stay_in_the_database(question):
     stored = Question.objects.get(pk=question.pk)
     assert (stored.asker_name, stored.asker_phone) == (NAME, PHONE)
+
+
+# Personal numbers typed into the question itself
+
+TYPED = "我的手机13812345678，身份证371603198001011234，银行卡6222 0212 3456 7890 123没收到补贴"
+MASKED = "我的手机138****5678，身份证3716**********1234，银行卡6222***********0123没收到补贴"
+
+
+@pytest.fixture
+def numbers_question(wumiao):
+    return ask(wumiao, TYPED)
+
+
+def test_numbers_in_a_question_are_published_masked(client, numbers_question):
+    assert numbers_question.text == MASKED
+    for url in public_pages(numbers_question)[2:4]:
+        html = client.get(url).content.decode()
+        assert MASKED in html, url
+        assert "13812345678" not in html and "198001011234" not in html, url
+        assert "3456 7890" not in html, url
+
+
+@pytest.mark.parametrize("role", ["accountant", "reviewer"])
+def test_village_staff_see_the_masked_question_only(client, numbers_question, role, request):
+    client.force_login(request.getfixturevalue(role))
+    for url in admin_pages(numbers_question):
+        html = client.get(url).content.decode()
+        assert "13812345678" not in html and "198001011234" not in html, url
+
+
+def test_township_staff_see_the_question_as_typed(client, numbers_question, township_staff):
+    client.force_login(township_staff)
+    change = reverse("admin:disclosures_question_change", args=[numbers_question.pk])
+    html = client.get(change).content.decode()
+    assert "13812345678" in html and "371603198001011234" in html
+
+
+@pytest.mark.parametrize(
+    "typed, published",
+    [
+        ("电话１３９１２３４５６７８", "电话139****5678"),  # full-width digits
+        ("打139-1234-5678问问", "打139****5678问问"),
+        ("身份证号37160319800101123X", "身份证号3716**********123X"),
+        ("这笔6500元和20220705的凭证", "这笔6500元和20220705的凭证"),  # not personal
+        ("电话05437362201", "电话05437362201"),  # a landline: the office's, published
+    ],
+)
+def test_what_is_masked(wumiao, typed, published):
+    question = ask(wumiao, typed)
+
+    assert question.text == published
+    assert question.unmasked_text == ("" if typed == published else typed)
+
+
+def test_erasing_the_contact_erases_the_numbers_as_typed(numbers_question, township_staff):
+    numbers_question.erase_contact(township_staff)
+
+    numbers_question.refresh_from_db()
+    assert (numbers_question.unmasked_text, numbers_question.text) == ("", MASKED)
+
+
+def test_the_asker_is_told_before_sending(client, wumiao):
+    html = client.get(reverse("disclosures:ask", args=[wumiao.code])).content.decode()
+
+    assert "139****5678" in html

@@ -131,8 +131,21 @@ def test_no_html_is_rendered_from_what_villagers_write(client, wumiao, accountan
 
 
 def test_control_characters_are_dropped(client, wumiao):
-    post_question(client, wumiao, text="这笔钱\x1b[31m是什么？\u202e")
-    assert Question.objects.get().text == "这笔钱[31m是什么？"
+    post_question(client, wumiao, text="这笔钱\x1b[31m是什么？\u202e", name="王\u2066秀英\x85")
+    question = Question.objects.get()
+    assert question.text == "这笔钱[31m是什么？"
+    assert question.asker_name == "王秀英"
+
+
+def test_a_full_width_phone_number_is_stored_plain(client, wumiao):
+    post_question(client, wumiao, phone="１３９１２３４５６７８")
+    assert Question.objects.get().asker_phone == "13912345678"
+
+
+def test_a_nul_in_a_question_is_refused_not_a_server_error(client, wumiao):
+    response = post_question(client, wumiao, text="这笔钱\x00是什么？")
+    assert response.status_code == 400
+    assert not Question.objects.exists()
 
 
 def test_the_rate_limit_refuses_the_sixth_question_in_an_hour(wumiao, settings):
