@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosures', '0010_questions'),
+        ('disclosures', '0011_generated_files'),
     ]
 
     operations = [
