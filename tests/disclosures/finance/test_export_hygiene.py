@@ -42,7 +42,8 @@ def legacy_entries(month, texts):
     QuerySet.bulk_create(LedgerEntry.objects.all(), rows)
 
 
-def downloads(client, month):
+def downloads(client, month, worker):
+    """The month's and year's downloads, and its poster as the worker renders it."""
     base = f"/v/{month.village.code}/finance/"
     slug = month.period_slug
     return {
@@ -50,7 +51,7 @@ def downloads(client, month):
         "month.xlsx": client.get(f"{base}{slug}.xlsx"),
         "year.csv": client.get(f"{base}{month.year}.csv"),
         "year.xlsx": client.get(f"{base}{month.year}.xlsx"),
-        "poster.pdf": client.get(f"{base}{slug}/poster.pdf"),
+        "poster.pdf": worker.get_pdf(client, f"{base}{slug}/poster.pdf"),
     }
 
 
@@ -60,12 +61,13 @@ def pdf_text(content):
     ).stdout.decode()
 
 
-def test_control_characters_stored_in_a_published_month_still_download(client, wumiao):
+def test_control_characters_stored_in_a_published_month_still_download(client, wumiao, pdf_worker):
     month = factories.make_month(wumiao, 2022, 7, published=False)
     legacy_entries(month, [f"电费{HOSTILE}第一笔", f"=1+2{HOSTILE}", "水费\u202e00,6"])
     factories.publish(month)
 
-    responses = downloads(client, month)
+    responses = downloads(client, month, pdf_worker)
+    poster = responses.pop("poster.pdf")
 
     assert {name: r.status_code for name, r in responses.items()} == dict.fromkeys(responses, 200)
     sheet = load_workbook(io.BytesIO(responses["month.xlsx"].content)).active
@@ -74,10 +76,10 @@ def test_control_characters_stored_in_a_published_month_still_download(client, w
     assert sheet["C4"].data_type == "s"  # never a formula
     rows = list(csv.reader(io.StringIO(responses["month.csv"].content.decode("utf-8-sig"))))
     assert [row[2] for row in rows[1:]] == ["电费\t\n\n\n第一笔", "'=1+2\t\n\n\n", "水费00,6"]
-    assert "第一笔" in pdf_text(responses["poster.pdf"].content)
+    assert "第一笔" in pdf_text(poster)
 
 
-def test_every_stored_text_of_the_demo_downloads(db, client):
+def test_every_stored_text_of_the_demo_downloads(db, client, pdf_worker):
     call_command("seed_demo", stdout=io.StringIO())
     months = LedgerMonth.objects.published().select_related("village").order_by("village", "pk")
     assert months.count() > 50
@@ -90,7 +92,9 @@ def test_every_stored_text_of_the_demo_downloads(db, client):
     for month in months:
         latest[month.village_id] = month
     for month in latest.values():
-        for name, response in downloads(client, month).items():
+        responses = downloads(client, month, pdf_worker)
+        assert pdf_text(responses.pop("poster.pdf")), month
+        for name, response in responses.items():
             assert response.status_code == 200, (month, name)
         texts = set(month.entries.values_list("description", flat=True))
         assert texts and all(text.strip() for text in texts)
