@@ -7,6 +7,7 @@ imports this module.
 """
 
 from disclosures.affairs.models import Cadre, CatalogItem, Disclosure, LivelihoodRow
+from disclosures.assets.models import Asset, Contract, Resource
 from disclosures.attachments import Attachment
 from disclosures.finance.models import (
     Category,
@@ -32,11 +33,13 @@ from disclosures.sunshine.models import (
 
 __all__ = [
     "Answer",
+    "Asset",
     "Attachment",
     "Cadre",
     "CadreEvaluation",
     "CatalogItem",
     "Category",
+    "Contract",
     "Disclosure",
     "FundingSource",
     "Kind",
@@ -52,6 +55,7 @@ __all__ = [
     "QuestionAttempt",
     "QuestionEvent",
     "ReceiptPhoto",
+    "Resource",
     "ReviewEvent",
     "Status",
     "Summary",

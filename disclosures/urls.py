@@ -4,6 +4,7 @@ one. Each feature's views are in `<feature>/views.py`."""
 from django.urls import path, re_path, register_converter
 
 from disclosures.affairs import views as affairs
+from disclosures.assets import views as assets
 from disclosures.finance import exports
 from disclosures.finance import views as finance
 from disclosures.matters import views as matters
@@ -113,6 +114,20 @@ urlpatterns = [
         "v/<village_code:code>/sunshine/<year:year>-q<quarter:quarter>/",
         sunshine.sunshine_report,
         name="sunshine_report",
+    ),
+    # The registers of collective assets, resources and contracts (三资), and one record of
+    # each with its published versions. Numbers are the village's own, e.g. ZC-001.
+    path("v/<village_code:code>/registers/", assets.register_index, name="registers"),
+    path("v/<village_code:code>/assets/<slug:number>/", assets.asset_record, name="asset_record"),
+    path(
+        "v/<village_code:code>/resources/<slug:number>/",
+        assets.resource_record,
+        name="resource_record",
+    ),
+    path(
+        "v/<village_code:code>/contracts/<slug:number>/",
+        assets.contract_record,
+        name="contract_record",
     ),
     # The small and micro power lists, one positive item's flowchart, the printed booklet.
     path("v/<village_code:code>/powers/", powers.power_list, name="powers"),

@@ -65,6 +65,7 @@ class EntryInlineMixin(EditableWithParentMixin):
         "handled_by",
         "approved_by",
         "major_matter",
+        "contract",
     ]
     parent_village_id = None
 
@@ -84,6 +85,12 @@ class EntryInlineMixin(EditableWithParentMixin):
             if self.parent_village_id:
                 matters = matters.filter(village_id=self.parent_village_id)
             kwargs["queryset"] = matters
+        if db_field.name == "contract":
+            # The registers build on finance too: reached through the field, never imported.
+            contracts = db_field.related_model.objects.current().for_user(request.user)
+            if self.parent_village_id:
+                contracts = contracts.filter(village_id=self.parent_village_id)
+            kwargs["queryset"] = contracts.select_related("village")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -5,6 +5,7 @@ that imports from all of them; no feature imports it."""
 from django.shortcuts import render
 
 from disclosures.affairs.public import module_summaries
+from disclosures.assets.models import village_register_flags
 from disclosures.caching import public_village_page
 from disclosures.compliance.report import village_timeliness
 from disclosures.finance.views import month_context, month_links, published_months
@@ -27,6 +28,8 @@ def village_page(request, village):
         # Rendered into the cached page: the number may lag by up to PUBLIC_PAGE_SECONDS.
         "views_this_month": views_this_month(village),
         "question_record": QuestionRecord.for_village(village),
+        # Rent overdue and other flags on the village's contracts (two queries).
+        "register_flags": village_register_flags(village),
     }
     if months:
         context.update(month_context(months[0], request.GET.get("sort")))
