@@ -10,6 +10,8 @@ published version stays visible.
 Rent: a contract's payment schedule gives instalments (due date, amount). Income lines of
 published finance lists name the contract they collect. Payments settle instalments
 oldest first; an instalment not settled OVERDUE_DAYS after its due date is 逾期未收.
+Instalments due before the village's first published finance list are shown but never
+flagged: whether they were paid is not in any list the portal holds.
 """
 
 import calendar
@@ -21,12 +23,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, Min, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from disclosures.finance.models import MONEY, Kind, LedgerEntry
+from disclosures.finance.models import MONEY, Kind, LedgerEntry, LedgerMonth
 from disclosures.matters.models import MajorMatter
 from disclosures.money import to_yuan
 from disclosures.publishing import Publishable, PublishableQuerySet, Status
@@ -326,6 +328,9 @@ class Instalment:
     amount: Decimal
     paid: Decimal = Decimal("0")
     overdue: bool = False
+    # Due before the village's first published finance list: whether it arrived is not
+    # in any list the portal has, so it is neither settled nor overdue here.
+    before_records: bool = False
 
     @property
     def outstanding(self):
@@ -361,12 +366,18 @@ class RentAccount:
         return sum((i.outstanding for i in self.overdue), Decimal("0"))
 
 
-def rent_account(instalments, payments, today):
-    """Settle instalments oldest first with `payments` [(date, amount)] received so far."""
+def rent_account(instalments, payments, today, records_from):
+    """Settle instalments oldest first with `payments` [(date, amount)] received so far.
+
+    Only instalments due from `records_from` on (the first day of the village's first
+    published finance list; None when there is none) are settled and can be overdue."""
     received = sum((amount for _day, amount in payments), Decimal("0"))
     years = {}
     left = received
     for instalment in instalments:
+        if records_from is None or instalment.due < records_from:
+            instalment.before_records = True
+            continue
         instalment.paid = max(Decimal("0"), min(left, instalment.amount))
         left -= instalment.paid
         late = instalment.due + datetime.timedelta(days=OVERDUE_DAYS) < today
@@ -376,11 +387,11 @@ def rent_account(instalments, payments, today):
         ).due += instalment.amount
     for day, amount in payments:
         years.setdefault(day.year, RentYear(day.year)).received += amount
-    due_so_far = sum((i.amount for i in instalments if i.due <= today), Decimal("0"))
+    counted = [i for i in instalments if not i.before_records and i.due <= today]
     return RentAccount(
         instalments=instalments,
         years=[years[year] for year in sorted(years)],
-        due_so_far=due_so_far,
+        due_so_far=sum((i.amount for i in counted), Decimal("0")),
         received=received,
     )
 
@@ -608,7 +619,21 @@ def medians_per_mu(contracts, day):
     }
 
 
-def build_reports(contracts, payments, day):
+def finance_records_start(villages):
+    """{village id: the first day of its earliest published finance list}. One query."""
+    first = (
+        LedgerMonth.objects.published()
+        .filter(village__in=villages)
+        .values("village")
+        .annotate(index=Min(F("year") * 12 + F("month") - 1))
+        .order_by()
+    )
+    return {
+        row["village"]: datetime.date(row["index"] // 12, row["index"] % 12 + 1, 1) for row in first
+    }
+
+
+def build_reports(contracts, payments, records_from, day):
     """A ContractReport for each of one village's current contracts."""
     medians = medians_per_mu(contracts, day)
     return [
@@ -618,6 +643,7 @@ def build_reports(contracts, payments, day):
                 contract.instalments(),
                 payments.get((contract.village_id, contract.number), []),
                 day,
+                records_from.get(contract.village_id),
             ),
             expired_in_use=contract.expired_in_use(day),
             term_too_long=contract.term_too_long,
@@ -631,11 +657,12 @@ def build_reports(contracts, payments, day):
 
 
 def contract_reports(village, day=None, contracts=None):
-    """Every current contract of the village with its rent account and flags. Two
-    queries: the contracts and the income lines that collect them."""
+    """Every current contract of the village with its rent account and flags. Three
+    queries: the contracts, the income lines that collect them, and where the village's
+    finance lists begin."""
     day = day or today()
     contracts = list(current_contracts([village])) if contracts is None else contracts
-    return build_reports(contracts, rent_payments([village]), day)
+    return build_reports(contracts, rent_payments([village]), finance_records_start([village]), day)
 
 
 @dataclass
@@ -684,15 +711,15 @@ def village_register_flags(village, day=None):
 
 
 def register_flags_by_village(villages, day=None):
-    """{village id: RegisterFlags} for many villages (the township's dashboard). Two
+    """{village id: RegisterFlags} for many villages (the township's dashboard). Three
     queries however many villages and contracts."""
     day = day or today()
     villages = list(villages)
     by_village = {village.pk: [] for village in villages}
     for contract in current_contracts(villages):
         by_village[contract.village_id].append(contract)
-    payments = rent_payments(villages)
+    payments, starts = rent_payments(villages), finance_records_start(villages)
     return {
-        village_id: RegisterFlags.of(build_reports(contracts, payments, day))
+        village_id: RegisterFlags.of(build_reports(contracts, payments, starts, day))
         for village_id, contracts in by_village.items()
     }

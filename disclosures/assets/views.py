@@ -17,7 +17,7 @@ from disclosures.finance.models import Kind, LedgerEntry
 
 
 def register_lists(village, day):
-    """The three registers' current records and the contracts' reports. Five queries."""
+    """The three registers' current records and the contracts' reports. Six queries."""
     contracts = list(registers.current_contracts([village]))
     reports = registers.contract_reports(village, day, contracts)
     resources = list(Resource.objects.current().filter(village=village).order_by("number"))
@@ -42,7 +42,8 @@ def register_lists(village, day):
 
 @public_village_page
 def register_index(request, village):
-    """Six queries: the village, assets, resources, contracts, the rent lines, the visit."""
+    """Seven queries: the village, assets, resources, contracts, the rent lines, where the
+    village's finance lists begin, the visit."""
     context = {"village": village, "today": registers.today()}
     context.update(register_lists(village, context["today"]))
     return render(request, "disclosures/assets/registers.html", context)
@@ -89,8 +90,9 @@ def resource_record(request, village, number):
 
 @public_village_page
 def contract_record(request, village, number):
-    """Six queries: the village, the versions, the village's current contracts (for the
-    median rent per mu), the rent lines, the lines that collected it, the visit."""
+    """Seven queries: the village, the versions, the village's current contracts (for the
+    median rent per mu), the rent lines, where the finance lists begin, the lines that
+    collected it, the visit."""
     versions = versions_or_404(
         Contract, village, number, "asset", "resource", "approving_matter", "village__township"
     )

@@ -28,7 +28,7 @@ def village_page(request, village):
         # Rendered into the cached page: the number may lag by up to PUBLIC_PAGE_SECONDS.
         "views_this_month": views_this_month(village),
         "question_record": QuestionRecord.for_village(village),
-        # Rent overdue and other flags on the village's contracts (two queries).
+        # Rent overdue and other flags on the village's contracts (three queries).
         "register_flags": village_register_flags(village),
     }
     if months:

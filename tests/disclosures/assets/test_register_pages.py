@@ -18,12 +18,14 @@ from tests.disclosures.assets.register_helpers import (
     pay_rent,
 )
 
-# The village, assets, resources, contracts, the rent lines, the visit's count.
-INDEX_QUERIES = 6
+# The village, assets, resources, contracts, the rent lines, where the village's finance
+# lists begin, the visit's count.
+INDEX_QUERIES = 7
 # The village, the versions, the contracts letting it, the visit's count.
 RECORD_QUERIES = 4
-# The village, the versions, current contracts, rent lines, the lines collecting it, visit.
-CONTRACT_QUERIES = 6
+# The village, the versions, current contracts, rent lines, where the finance lists begin,
+# the lines collecting it, the visit's count.
+CONTRACT_QUERIES = 7
 
 
 @pytest.fixture

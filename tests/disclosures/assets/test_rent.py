@@ -55,6 +55,7 @@ def test_a_short_last_period_pays_pro_rata(wumiao):
 
 
 def test_an_instalment_is_overdue_thirty_days_after_its_due_date(wumiao):
+    factories.make_month(wumiao, 2024, 1)  # the village's finance lists begin
     make_contract(wumiao)  # first instalment due 2024-03-01
 
     on_day_30 = report_on(wumiao, D(2024, 3, 31))
@@ -78,6 +79,18 @@ def test_rent_received_in_a_published_list_settles_the_oldest_instalment(wumiao)
     years = {year.year: (year.due, year.received) for year in report.account.years}
     assert years[2024] == (Decimal("30000.00"), Decimal("30000.00"))
     assert years[2025] == (Decimal("30000.00"), Decimal("10000.00"))
+
+
+def test_rent_due_before_the_first_published_list_is_never_overdue(wumiao):
+    make_contract(wumiao)  # instalments due every 1 March from 2024
+    assert not report_on(wumiao, D(2024, 6, 1)).rent_overdue  # no list published at all
+
+    factories.make_month(wumiao, 2025, 1)
+    report = report_on(wumiao, D(2025, 6, 1))
+    first, second = report.account.instalments[:2]
+    assert first.before_records and not first.overdue
+    assert second.overdue and report.account.overdue_amount == Decimal("30000.00")
+    assert report.account.due_so_far == Decimal("30000.00")
 
 
 def test_a_contract_past_its_end_date_not_handed_back_is_flagged(wumiao, accountant):
@@ -188,6 +201,8 @@ def test_the_township_dashboard_shows_overdue_rent_per_village(
 
     make_contract(wumiao)
     make_contract(dongying, annual_rent=1000)
+    for village in (wumiao, dongying):
+        factories.make_month(village, 2024, 2)
     monkeypatch.setattr(registers, "today", lambda: D(2024, 5, 1))
 
     page = client_for(township_staff).get("/admin/disclosures/compliance/").content.decode()
