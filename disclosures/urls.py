@@ -11,7 +11,7 @@ from disclosures.matters import views as matters
 from disclosures.powers import views as powers
 from disclosures.questions import views as questions
 from disclosures.sunshine import views as sunshine
-from disclosures.village_page.views import village_page
+from disclosures.village_page.views import village_feed, village_json, village_page
 
 
 class PeriodConverter:
@@ -72,6 +72,9 @@ app_name = "disclosures"
 
 urlpatterns = [
     path("v/<village_code:code>/", village_page, name="village"),
+    # Open data: the village page's JSON twin and the feed of what the village publishes.
+    path("v/<village_code:code>.json", village_json, name="village_json"),
+    path("v/<village_code:code>/feed.atom", village_feed, name="village_feed"),
     path(
         "v/<village_code:code>/finance/<period:period>/",
         finance.finance_month,
@@ -162,6 +165,13 @@ urlpatterns = [
         finance.finance_month_export,
         name="finance_month_export",
     ),
+    # Open data: the JSON twins of the public pages (docs/open-data.md).
+    path(
+        "v/<village_code:code>/finance/<period:period>.json",
+        finance.finance_month_json,
+        name="finance_month_json",
+    ),
+    path("v/<village_code:code>/registers.json", assets.register_json, name="registers_json"),
     path(
         "v/<village_code:code>/finance/<int:year>.<export_format:fmt>",
         finance.finance_year_export,

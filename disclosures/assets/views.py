@@ -9,11 +9,14 @@ in a fixed number of queries however many records, versions and years.
 
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from disclosures.assets import models as registers
+from disclosures.assets import opendata
 from disclosures.assets.models import Asset, Contract, Resource
-from disclosures.caching import public_village_page
+from disclosures.caching import public_village, public_village_page
 from disclosures.finance.models import Kind, LedgerEntry
+from disclosures.opendata import json_response
 
 
 def register_lists(village, day):
@@ -47,6 +50,14 @@ def register_index(request, village):
     context = {"village": village, "today": registers.today()}
     context.update(register_lists(village, context["today"]))
     return render(request, "disclosures/assets/registers.html", context)
+
+
+@require_safe
+def register_json(request, code):
+    """The registers' JSON twin: the page's seven queries less the visit's count."""
+    village = public_village(code)
+    day = registers.today()
+    return json_response(opendata.registers_document(village, register_lists(village, day), day))
 
 
 def versions_or_404(model, village, number, *related):
