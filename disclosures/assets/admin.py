@@ -44,7 +44,7 @@ class RegisterAdmin(VillageScopedAdminMixin, ReviewAdminMixin, admin.ModelAdmin)
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         mine = Village.objects.for_user(request.user)
         if db_field.related_model is MajorMatter:
-            kwargs["queryset"] = MajorMatter.objects.filter(village__in=mine)
+            kwargs["queryset"] = MajorMatter.objects.resolved().filter(village__in=mine)
         elif db_field.related_model in (Asset, Resource):
             kwargs["queryset"] = (
                 db_field.related_model.objects.current()

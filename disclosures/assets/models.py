@@ -170,6 +170,20 @@ class RegisterRecord(Publishable):
         raise NotImplementedError
 
 
+def matter_errors(record, field_name):
+    """A register names a major matter only once its resolution is published: the
+    matter's title goes into the record's fingerprint, and a resolved matter is fixed."""
+    matter_id = getattr(record, f"{field_name}_id")
+    if not matter_id:
+        return {}
+    matter = getattr(record, field_name)
+    if matter.village_id != record.village_id:
+        return {field_name: _("This major matter belongs to another village.")}
+    if not MajorMatter.objects.resolved().filter(pk=matter_id).exists():
+        return {field_name: _("Only a major matter whose resolution is published can be named.")}
+    return {}
+
+
 class AssetKind(models.TextChoices):
     BUILDING = "building", _("Buildings")
     EQUIPMENT = "equipment", _("Machinery and equipment")
@@ -221,8 +235,7 @@ class Asset(RegisterRecord):
             errors["disposed_on"] = _("Say when it was disposed of.")
         if self.state != AssetStatus.DISPOSED and (self.disposed_on or self.disposal_matter_id):
             errors["state"] = _("Only a disposed asset has a disposal date and decision.")
-        if self.disposal_matter_id and self.disposal_matter.village_id != self.village_id:
-            errors["disposal_matter"] = _("This major matter belongs to another village.")
+        errors.update(matter_errors(self, "disposal_matter"))
         if errors:
             raise ValidationError(errors)
 
@@ -467,15 +480,17 @@ class Contract(RegisterRecord):
     def clean(self):
         super().clean()
         errors = {}
+        field_name = "asset" if self.asset_id else "resource"
         if bool(self.asset_id) == bool(self.resource_id):
             errors["resource"] = _("Name either the asset or the resource the contract lets.")
         elif self.subject.village_id != self.village_id:
-            field_name = "asset" if self.asset_id else "resource"
             errors[field_name] = _("This belongs to another village.")
+        elif not self.subject.is_published:
+            # Its number goes into the contract's fingerprint: it must be fixed for good.
+            errors[field_name] = _("Publish it in its register first.")
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             errors["end_date"] = _("The contract must end after it starts.")
-        if self.approving_matter_id and self.approving_matter.village_id != self.village_id:
-            errors["approving_matter"] = _("This major matter belongs to another village.")
+        errors.update(matter_errors(self, "approving_matter"))
         if errors:
             raise ValidationError(errors)
 

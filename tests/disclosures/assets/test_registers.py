@@ -168,3 +168,26 @@ def test_postgresql_refuses_raw_sql_on_a_published_record(wumiao, model):
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [record.pk])
     assert model.objects.get(pk=record.pk).notes == ""
+
+
+def test_a_contract_names_only_published_records_and_resolved_matters(wumiao, dongying):
+    from tests.disclosures.matters.matter_data import make_matter, make_steps
+
+    contract = make_contract(
+        wumiao, resource=make_resource(wumiao, published=False), published=False
+    )
+    with pytest.raises(ValidationError, match="先在台账中公开"):
+        contract.full_clean()
+    contract.resource = make_resource(wumiao, "ZY-002")
+    proposed = make_matter(wumiao, "村东耕地发包")
+    make_steps(proposed, published=3)  # not yet resolved by the representatives
+    contract.approving_matter = proposed
+    with pytest.raises(ValidationError, match="决议已公开"):
+        contract.full_clean()
+    resolved = make_matter(wumiao, "村西耕地发包")
+    make_steps(resolved, published=4)
+    contract.approving_matter = resolved
+    contract.full_clean()
+    contract.approving_matter = make_matter(dongying, "东营村的事项")
+    with pytest.raises(ValidationError, match="属于其他村"):
+        contract.full_clean()
