@@ -171,6 +171,11 @@ urlpatterns = [
         finance.finance_month_json,
         name="finance_month_json",
     ),
+    path(
+        "v/<village_code:code>/finance/<year:year>.json",
+        finance.finance_year_json,
+        name="finance_year_json",
+    ),
     path("v/<village_code:code>/registers.json", assets.register_json, name="registers_json"),
     path(
         "v/<village_code:code>/finance/<int:year>.<export_format:fmt>",

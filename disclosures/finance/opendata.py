@@ -1,9 +1,10 @@
-"""The JSON twin of a published month (/v/<code>/finance/<yyyy>-<mm>.json): what the
-month page shows, with the fingerprints of the month and of its published corrections
-(docs/open-data.md, docs/open-data/finance-month.schema.json)."""
+"""The JSON twins of a published month (/v/<code>/finance/<yyyy>-<mm>.json) and year
+(/v/<code>/finance/<yyyy>.json): what their pages show, with the fingerprints of the
+months and of their published corrections (docs/open-data.md, docs/open-data/schema.json)."""
 
 from django.utils import translation
 
+from common.qr import public_url
 from disclosures.finance.report import month_report
 from disclosures.opendata import day, document, money, publication
 
@@ -61,4 +62,34 @@ def month_document(month):
         corrected_summary=summary_block(report.corrected_summary),
         entries=entries,
         corrections=corrections,
+    )
+
+
+def year_document(village, year, report):
+    """The year page's twin: each month's totals after its corrections, with its
+    fingerprint, and the year's income and expense. `report`: finance.report.year_report."""
+    base = village.get_absolute_url()
+    months = []
+    for row in report.months:
+        period = f"{year:04d}-{row.number:02d}"
+        published = row.month is not None
+        months.append(
+            {
+                "period": period,
+                "published": published,
+                "url": public_url(f"{base}finance/{period}/") if published else None,
+                "json": public_url(f"{base}finance/{period}.json") if published else None,
+                "fingerprint": row.month.fingerprint if published else None,
+                "corrected": row.corrected,
+                "summary": summary_block(row.summary) if published else None,
+            }
+        )
+    return document(
+        "finance_year",
+        village,
+        f"{base}finance/{year:04d}/",
+        year=year,
+        income=money(report.income),
+        expense=money(report.expense),
+        months=months,
     )

@@ -152,6 +152,18 @@ def finance_month_json(request, code, period):
     return json_response(opendata.month_document(month))
 
 
+@require_safe
+def finance_year_json(request, code, year):
+    """The year's JSON twin: three queries, the village, its months of the year, their
+    entries."""
+    village = public_village(code)
+    months = list(village.ledger_months.published().filter(year=year).order_by("month"))
+    if not months:
+        raise Http404("No published month in this year.")
+    report = year_report(village, year, months)
+    return json_response(opendata.year_document(village, year, report))
+
+
 # The notice-board poster (posters.py).
 
 

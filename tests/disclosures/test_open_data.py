@@ -94,6 +94,22 @@ def test_a_month_twin_names_the_contract_a_line_collects(client, wumiao):
     assert data["entries"][0]["contract"] == "HT-001"
 
 
+def test_a_year_twin_has_twelve_months_and_their_fingerprints(client, wumiao, corrected_month):
+    factories.make_month(wumiao, 2026, 9, entries=2)
+    factories.make_month(wumiao, 2026, 10, published=False)
+
+    data = valid(get_json(client, f"/v/{wumiao.code}/finance/2026.json"), "finance_year")
+
+    months = {month["period"]: month for month in data["months"]}
+    assert len(months) == 12
+    assert months["2026-07"]["fingerprint"] == corrected_month.fingerprint
+    assert months["2026-07"]["corrected"] and months["2026-07"]["summary"]["expense"] == "50.00"
+    assert months["2026-09"]["json"].endswith("/finance/2026-09.json")
+    assert not months["2026-10"]["published"] and months["2026-10"]["summary"] is None
+    assert data["expense"] == "150.00"
+    assert client.get(f"/v/{wumiao.code}/finance/2025.json").status_code == 404
+
+
 def test_drafts_have_no_twin(client, wumiao):
     factories.make_month(wumiao, 2026, 8, published=False)
     assert client.get(f"/v/{wumiao.code}/finance/2026-08.json").status_code == 404
@@ -156,6 +172,9 @@ def test_the_twins_cost_a_fixed_number_of_queries(
     # The village, the month, its entries and their receipt photos.
     with django_assert_num_queries(4):
         client.get(f"/v/{wumiao.code}/finance/2026-10.json")
+    # The village, the year's months, their entries.
+    with django_assert_num_queries(3):
+        client.get(f"/v/{wumiao.code}/finance/2026.json")
 
 
 def atom(client, url):
@@ -207,6 +226,7 @@ def test_the_pages_advertise_the_feed_and_their_twins(client, wumiao):
         f"/v/{wumiao.code}/": f"/v/{wumiao.code}.json",
         f"/v/{wumiao.code}/finance/2026-10/": f"/v/{wumiao.code}/finance/2026-10.json",
         f"/v/{wumiao.code}/registers/": f"/v/{wumiao.code}/registers.json",
+        f"/v/{wumiao.code}/finance/2026/": f"/v/{wumiao.code}/finance/2026.json",
     }
     for page, twin in twins.items():
         html = client.get(page).content.decode()
