@@ -395,9 +395,9 @@ def rent_account(instalments, payments, today, records_from):
         left -= instalment.paid
         late = instalment.due + datetime.timedelta(days=OVERDUE_DAYS) < today
         instalment.overdue = late and instalment.outstanding > 0
-        years.setdefault(
-            instalment.due.year, RentYear(instalment.due.year)
-        ).due += instalment.amount
+        if instalment.due <= today:  # the years show what has fallen due so far
+            year = years.setdefault(instalment.due.year, RentYear(instalment.due.year))
+            year.due += instalment.amount
     for day, amount in payments:
         years.setdefault(day.year, RentYear(day.year)).received += amount
     counted = [i for i in instalments if not i.before_records and i.due <= today]

@@ -77,8 +77,11 @@ def test_rent_received_in_a_published_list_settles_the_oldest_instalment(wumiao)
     assert [i.paid for i in report.account.instalments[:2]] == [Decimal("30000"), Decimal("10000")]
     assert report.account.overdue_amount == Decimal("20000.00")  # the draft does not count
     years = {year.year: (year.due, year.received) for year in report.account.years}
-    assert years[2024] == (Decimal("30000.00"), Decimal("30000.00"))
-    assert years[2025] == (Decimal("30000.00"), Decimal("10000.00"))
+    # What fell due so far: the instalments of 2026 to 2028 are not in the years yet.
+    assert years == {
+        2024: (Decimal("30000.00"), Decimal("30000.00")),
+        2025: (Decimal("30000.00"), Decimal("10000.00")),
+    }
 
 
 def test_rent_due_before_the_first_published_list_is_never_overdue(wumiao):
