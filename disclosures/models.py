@@ -7,6 +7,7 @@ imports this module.
 """
 
 from disclosures.affairs.models import Cadre, CatalogItem, Disclosure, LivelihoodRow
+from disclosures.assets.models import Asset, Contract, Resource
 from disclosures.attachments import Attachment
 from disclosures.finance.models import (
     Category,
@@ -34,11 +35,13 @@ from disclosures.sunshine.models import (
 __all__ = [
     "GeneratedFile",
     "Answer",
+    "Asset",
     "Attachment",
     "Cadre",
     "CadreEvaluation",
     "CatalogItem",
     "Category",
+    "Contract",
     "Disclosure",
     "FundingSource",
     "Kind",
@@ -54,6 +57,7 @@ __all__ = [
     "QuestionAttempt",
     "QuestionEvent",
     "ReceiptPhoto",
+    "Resource",
     "ReviewEvent",
     "Status",
     "Summary",

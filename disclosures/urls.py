@@ -4,13 +4,14 @@ one. Each feature's views are in `<feature>/views.py`."""
 from django.urls import path, re_path, register_converter
 
 from disclosures.affairs import views as affairs
+from disclosures.assets import views as assets
 from disclosures.finance import exports
 from disclosures.finance import views as finance
 from disclosures.matters import views as matters
 from disclosures.powers import views as powers
 from disclosures.questions import views as questions
 from disclosures.sunshine import views as sunshine
-from disclosures.village_page.views import village_page
+from disclosures.village_page.views import village_feed, village_json, village_page
 
 
 class PeriodConverter:
@@ -71,6 +72,9 @@ app_name = "disclosures"
 
 urlpatterns = [
     path("v/<village_code:code>/", village_page, name="village"),
+    # Open data: the village page's JSON twin and the feed of what the village publishes.
+    path("v/<village_code:code>.json", village_json, name="village_json"),
+    path("v/<village_code:code>/feed.atom", village_feed, name="village_feed"),
     path(
         "v/<village_code:code>/finance/<period:period>/",
         finance.finance_month,
@@ -114,6 +118,20 @@ urlpatterns = [
         sunshine.sunshine_report,
         name="sunshine_report",
     ),
+    # The registers of collective assets, resources and contracts (三资), and one record of
+    # each with its published versions. Numbers are the village's own, e.g. ZC-001.
+    path("v/<village_code:code>/registers/", assets.register_index, name="registers"),
+    path("v/<village_code:code>/assets/<slug:number>/", assets.asset_record, name="asset_record"),
+    path(
+        "v/<village_code:code>/resources/<slug:number>/",
+        assets.resource_record,
+        name="resource_record",
+    ),
+    path(
+        "v/<village_code:code>/contracts/<slug:number>/",
+        assets.contract_record,
+        name="contract_record",
+    ),
     # The small and micro power lists, one positive item's flowchart, the printed booklet.
     path("v/<village_code:code>/powers/", powers.power_list, name="powers"),
     path("v/<village_code:code>/powers/<int:pk>/", powers.power_item, name="power_item"),
@@ -147,6 +165,18 @@ urlpatterns = [
         finance.finance_month_export,
         name="finance_month_export",
     ),
+    # Open data: the JSON twins of the public pages (docs/open-data.md).
+    path(
+        "v/<village_code:code>/finance/<period:period>.json",
+        finance.finance_month_json,
+        name="finance_month_json",
+    ),
+    path(
+        "v/<village_code:code>/finance/<year:year>.json",
+        finance.finance_year_json,
+        name="finance_year_json",
+    ),
+    path("v/<village_code:code>/registers.json", assets.register_json, name="registers_json"),
     path(
         "v/<village_code:code>/finance/<int:year>.<export_format:fmt>",
         finance.finance_year_export,

@@ -466,3 +466,36 @@ def test_sunshine_reports_fit_a_phone_without_javascript(live_server, wumiao, ac
         page.wait_for_url(f"**/v/{VILLAGE_CODE}/sunshine/*-q*/")
         assert_no_sideways_scroll(page)
         page.screenshot(path=ARTIFACTS / f"sunshine-report-{size}.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_registers_fit_a_phone_without_javascript(live_server, wumiao, accountant, reviewer):
+    """The three registers, a contract with its rent year by year and its flags, and an
+    asset with its versions: reached by plain links from the village page."""
+    from disclosures.assets.demo import create_demo_registers
+
+    create_demo_registers(wumiao)
+    factories.make_month(wumiao, 2024, 1)  # the village's finance lists begin
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    size = f"{PHONE_WIDTH}x{PHONE_HEIGHT}"
+    with phone_page(LANGUAGES["zh"][0]) as page:
+        page.goto(f"{live_server.url}/v/{VILLAGE_CODE}/")
+        page.locator("nav.quick-links a", has_text="集体资产、资源和合同").click()
+        page.wait_for_url(f"**/v/{VILLAGE_CODE}/registers/")
+        assert page.locator("main h1").inner_text() == "集体资产、资源和合同"
+        assert page.locator("li.late", has_text="逾期未收").is_visible()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=ARTIFACTS / f"registers-{size}.png", full_page=True)
+
+        page.locator("#contracts a", has_text="HT-002").click()
+        page.wait_for_url(f"**/v/{VILLAGE_CODE}/contracts/HT-002/")
+        assert page.locator(".instalments .late", has_text="逾期未收").first.is_visible()
+        assert page.locator("table.rent-years").is_visible()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=ARTIFACTS / f"contract-{size}.png", full_page=True)
+
+        page.goto(f"{live_server.url}/v/{VILLAGE_CODE}/registers/")
+        page.locator("#assets a", has_text="ZC-007").click()
+        page.wait_for_url(f"**/v/{VILLAGE_CODE}/assets/ZC-007/")
+        assert page.locator("#versions li").count() == 1
+        assert_no_sideways_scroll(page)

@@ -15,7 +15,16 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PACKAGES = ("common", "villages", "disclosures", "portal")
-FEATURES = ("finance", "affairs", "matters", "powers", "sunshine", "questions", "compliance")
+FEATURES = (
+    "finance",
+    "affairs",
+    "matters",
+    "powers",
+    "sunshine",
+    "questions",
+    "compliance",
+    "assets",
+)
 # Folders that gather every feature for one page (the village page, the staff's work
 # queue): they may import any feature, and no feature imports them.
 GATHERERS = ("village_page", "desk")

@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from common.downloads import csv_response
+from disclosures.assets.models import register_flags_by_village
 from disclosures.compliance.report import township_reports, village_row
 from villages.models import Township, Village
 
@@ -46,6 +47,11 @@ def dashboard(request):
     townships = _townships_or_403(request)
     sort = request.GET.get("sort", "code")
     reports = township_reports(townships, sort=sort)
+    # Rent overdue (逾期未收) and the other flags of the villages' contracts.
+    flags = register_flags_by_village([row.village for report in reports for row in report.rows])
+    for report in reports:
+        for row in report.rows:
+            row.register_flags = flags[row.village.pk]
     context = _context(
         request,
         _("Disclosed on time? Villages of my townships"),

@@ -78,6 +78,7 @@ class EntryInlineMixin(EditableWithParentMixin):
         "handled_by",
         "approved_by",
         "major_matter",
+        "contract",
     ]
     parent_village_id = None
     parent_year = None
@@ -127,6 +128,12 @@ def entry_choices(db_field, request, village_id, kwargs, year=None):
         if village_id:
             matters = matters.filter(village_id=village_id)
         kwargs["queryset"] = matters
+    if db_field.name == "contract":
+        # The registers build on finance too: reached through the field, never imported.
+        contracts = db_field.related_model.objects.current().for_user(request.user)
+        if village_id:
+            contracts = contracts.filter(village_id=village_id)
+        kwargs["queryset"] = contracts.select_related("village")
 
 
 class LedgerEntryInline(EntryInlineMixin, admin.TabularInline):

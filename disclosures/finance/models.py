@@ -176,6 +176,8 @@ def _entries_content(entries):
             "handled_by": entry.handled_by,
             "approved_by": entry.approved_by,
             "major_matter": entry.major_matter.title if entry.major_matter_id else "",
+            # Only when set, so that lines published before contracts existed keep theirs.
+            **({"contract": entry.contract.number} if entry.contract_id else {}),
             "photos": sorted(photo.sha256 for photo in entry.photos.all()),
         }
         for entry in sorted(entries, key=lambda e: (e.date, e.voucher_number, e.pk))
@@ -271,7 +273,9 @@ class LedgerMonth(Publishable):
         return previous.summarize().closing if previous else None
 
     def canonical_content(self):
-        entries = self.original_entries().select_related("category__parent", "major_matter")
+        entries = self.original_entries().select_related(
+            "category__parent", "major_matter", "contract"
+        )
         return {
             "type": "ledger_month",
             "village": self.village.code,
@@ -326,9 +330,9 @@ class LedgerCorrection(Publishable):
             raise ValidationError({"reason": _("A correction must give its reason.")})
 
     def canonical_content(self):
-        entries = self.entries.select_related("category__parent", "major_matter").prefetch_related(
-            "photos"
-        )
+        entries = self.entries.select_related(
+            "category__parent", "major_matter", "contract"
+        ).prefetch_related("photos")
         return {
             "type": "ledger_correction",
             "village": self.ledger.village.code,
@@ -428,6 +432,16 @@ class LedgerEntry(models.Model):
         verbose_name=_("major matter"),
         help_text=_("The major matter this expense pays for, if any."),
     )
+    contract = models.ForeignKey(
+        # Declared by name: finance never imports the registers (disclosures/assets).
+        "disclosures.Contract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rent_entries",
+        verbose_name=_("contract collected"),
+        help_text=_("For rent and fees: the contract of the register this income collects."),
+    )
     approved_by = models.CharField(
         _("approved by"),
         max_length=50,
@@ -517,6 +531,8 @@ class LedgerEntry(models.Model):
             }
         if ledger and self.major_matter_id and self.major_matter.village_id != ledger.village_id:
             errors["major_matter"] = _("This major matter belongs to another village.")
+        if self.contract_id:
+            errors.update(self._contract_errors(ledger))
         if self.amount is not None and self.amount <= 0 and not self.is_adjustment:
             errors["amount"] = _("The amount must be more than zero.")
         elif self.amount == 0:
@@ -538,6 +554,15 @@ class LedgerEntry(models.Model):
             ) % {"threshold": f"{threshold:,.2f}"}
         if errors:
             raise ValidationError(errors)
+
+    def _contract_errors(self, ledger):
+        if self.kind != Kind.INCOME:
+            return {"contract": _("Only an income line collects a contract's rent.")}
+        if ledger and ledger.village_id and self.contract.village_id != ledger.village_id:
+            return {"contract": _("This contract belongs to another village.")}
+        if not self.contract.is_published:
+            return {"contract": _("Only a published contract can be collected.")}
+        return {}
 
 
 def receipt_upload_path(photo, filename):

@@ -153,15 +153,15 @@ class MonthReport:
         return person_name(self.month.published_by)
 
 
-def month_report(month, entries=None):
+def month_report(month, entries=None, related=()):
     """A published month with its published corrections: one query (the entries, with
-    their category and correction loaded along). Select month.published_by along with
-    the month to name the reviewer without a query. `entries` replaces the public lines
-    for a draft's preview (staff only)."""
+    their category and correction loaded along, and the `related` relations). Select
+    month.published_by along with the month to name the reviewer without a query.
+    `entries` replaces the public lines for a draft's preview (staff only)."""
     entries = public_entries([month.pk]) if entries is None else entries
     entries = list(
         entries.with_matter_resolution()
-        .select_related("category__parent", "correction__published_by")
+        .select_related("category__parent", "correction__published_by", *related)
         .prefetch_related("photos")
     )
     report = MonthReport(month=month, entries=[e for e in entries if e.correction_id is None])

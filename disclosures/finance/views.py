@@ -8,11 +8,12 @@ from django.views.decorators.http import require_safe
 
 from disclosures import generated
 from disclosures.caching import public_village, public_village_page
-from disclosures.finance import exports, photos, posters, tasks
+from disclosures.finance import exports, opendata, photos, posters, tasks
 from disclosures.finance.charts import year_charts
 from disclosures.finance.models import LedgerEntry, ReceiptPhoto
 from disclosures.finance.report import month_report, year_report
 from disclosures.finance.tables import LEDGER_SORTS, LedgerEntryTable
+from disclosures.opendata import json_response
 from disclosures.questions.models import Question, public_questions
 
 # What the public pages need of a month (status too: Publishable.from_db reads it).
@@ -139,6 +140,28 @@ def finance_year_export(request, code, year, fmt):
     if not months:
         raise Http404("No published month in this year.")
     return exports.year_download(village, year, months, fmt)
+
+
+@require_safe
+def finance_month_json(request, code, period):
+    """The month's JSON twin (opendata.py): four queries, the village, the month, its
+    entries and their receipt photos."""
+    village = public_village(code)
+    year, number = period
+    month = get_object_or_404(village.ledger_months.published(), year=year, month=number)
+    return json_response(opendata.month_document(month))
+
+
+@require_safe
+def finance_year_json(request, code, year):
+    """The year's JSON twin: three queries, the village, its months of the year, their
+    entries."""
+    village = public_village(code)
+    months = list(village.ledger_months.published().filter(year=year).order_by("month"))
+    if not months:
+        raise Http404("No published month in this year.")
+    report = year_report(village, year, months)
+    return json_response(opendata.year_document(village, year, report))
 
 
 # The notice-board poster (posters.py).

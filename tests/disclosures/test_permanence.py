@@ -540,6 +540,10 @@ def test_the_permanence_triggers_are_where_they_should_be(db):
         "question_permanent",
         "answer_permanent",
         "questionevent_permanent",
+        # The registers of assets, resources and contracts (migration 0011).
+        "asset_permanent",
+        "resource_permanent",
+        "contract_permanent",
     }
     assert names == (expected if on_postgresql else set())
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
 
+from disclosures.assets.models import Asset, Contract, Resource
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth, Status
 from disclosures.sunshine.models import Outcome, SunshineReport, TaskFollowUp
 from villages.models import District, Township, Village
@@ -33,6 +34,9 @@ def counts():
             Category,
             SunshineReport,
             TaskFollowUp,
+            Asset,
+            Resource,
+            Contract,
             get_user_model(),
         ]
     }
@@ -174,3 +178,27 @@ def test_it_holds_sunshine_reports_with_tasks_carried_over(seeded):
     outcomes = set(TaskFollowUp.objects.values_list("outcome", flat=True))
     assert Outcome.DONE in outcomes and Outcome.NOT_DONE in outcomes
     assert SunshineReport.objects.values("village").distinct().count() == Village.objects.count()
+
+
+@pytest.mark.parametrize("code", ["371603201201", "371603102203"])
+def test_wumiao_and_yanjia_have_registers_with_each_kind_of_contract(seeded, client, code):
+    from disclosures.assets.models import contract_reports
+
+    village = Village.objects.get(code=code)
+    assert Asset.objects.current().filter(village=village).count() >= 12
+    kinds = set(Resource.objects.current().filter(village=village).values_list("kind", flat=True))
+    assert {"arable", "pond"} <= kinds
+    reports = contract_reports(village)
+    assert sum(report.rent_overdue for report in reports) == 1
+    assert sum(report.expired_in_use for report in reports) == 1
+    approved = [r.contract for r in reports if r.contract.approving_matter_id]
+    assert len(approved) == 1 and approved[0].approving_matter.is_resolved()
+    assert not any(r.missing_decision or r.term_too_long for r in reports)
+    # The rent arrived in the published finance lists, except what is overdue.
+    assert (
+        LedgerEntry.objects.published()
+        .filter(contract__in=Contract.objects.filter(village=village))
+        .exists()
+    )
+    page = client.get(f"/v/{code}/registers/").content.decode()
+    assert "1 份合同逾期未收" in page and "1 份合同已到期仍在使用" in page

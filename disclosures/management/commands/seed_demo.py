@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from disclosures.affairs.demo import create_demo_cadres, create_demo_disclosures
+from disclosures.assets.demo import create_demo_registers, rent_lines
 from disclosures.matters.models import Body, MajorMatter, MatterStep
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
 from disclosures.powers.demo import create_demo_power_lists
@@ -95,8 +96,10 @@ class Command(BaseCommand):
             villages = self.create_places()
             self.create_users()
             for village in villages:
-                # Before the ledgers, so the months can name the matter they pay for.
+                # Before the ledgers, so the months can name the matter they pay for and
+                # the contract whose rent they collect (五庙村 and 闫家村).
                 create_major_matters(village)
+                create_demo_registers(village)
             months = sum(self.create_ledgers(village) for village in villages)
             create_demo_power_lists()
             for village in villages:
@@ -180,6 +183,8 @@ class Command(BaseCommand):
             )
             entries = _entries_for(village, ledger, rng, categories)
             _link_major_matters(village, entries)
+            entries += rent_lines(village, ledger, categories[(Kind.INCOME, "经营收入")])
+            entries.sort(key=lambda entry: entry.date)
             LedgerEntry.objects.bulk_create(entries)
             if (year, month) != (today.year, today.month):
                 # Through the real workflow, so the demo has review steps and fingerprints.
@@ -221,8 +226,8 @@ def _special_rows(village, ledger):
     """Lines the seed article talks about, so the demo shows them."""
     rows = []
     if village.code == "371603201201" and ledger.month in (3, 9):
-        # 五庙村: over 300,000 yuan of collective income a year, much of it land leases.
-        rows.append(("income", "经营收入", "集体土地（480亩）年度承包费", 96000, 96000, "own", 1))
+        # 五庙村: over 300,000 yuan of collective income a year, much of it land leases
+        # (the 480 mu lease's rent comes from its contract: assets/demo.py rent_lines).
         rows.append(("income", "补助收入", "村级组织运转经费补助", 30000, 30000, "subsidy", 1))
     if village.code == "371603102203" and ledger.month == 7:
         rows.append(("expense", "公益支出", "村内环境整治费用", 6500, 6500, "own", 1))
