@@ -25,7 +25,8 @@ DEBUG = envbool("DEBUG", "False")
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-# A question form left open too long is shown again with what was typed (disclosures/questions/views.py).
+# A question form left open too long is shown again with what was typed
+# (disclosures/questions/views.py).
 CSRF_FAILURE_VIEW = "disclosures.questions.views.csrf_failure"
 
 # The absolute address printed on every QR sign. Signs hang on walls for years:

@@ -110,8 +110,8 @@ def busy_village(wumiao):
 
 
 @contextmanager
-def phone_page(accept_language):
-    """A WeChat-on-Android page with JavaScript disabled, in a fresh Chromium.
+def phone_page(accept_language, *, javascript=False):
+    """A WeChat-on-Android page, JavaScript disabled unless asked, in a fresh Chromium.
 
     Started inside the test, after the data exists, and closed before the database is
     flushed: while sync_playwright is running it marks an asyncio loop as running in this
@@ -131,7 +131,7 @@ def phone_page(accept_language):
                 is_mobile=True,
                 has_touch=True,
                 user_agent=WECHAT_ANDROID_UA,
-                java_script_enabled=False,
+                java_script_enabled=javascript,
                 extra_http_headers={"Accept-Language": accept_language},
             )
             context.set_default_timeout(15_000)
