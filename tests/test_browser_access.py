@@ -154,6 +154,7 @@ def public_pages():
     months = LedgerMonth.objects.published().filter(village__code=VILLAGE_CODE)
     latest = months.order_by("-year", "-month").first()
     corrected = months.filter(corrections__status="published").first() or latest
+    draft = LedgerMonth.objects.filter(village__code=VILLAGE_CODE).exclude(status="published")
     disclosures = Disclosure.objects.published().filter(village__code=VILLAGE_CODE)
     livelihood = disclosures.filter(rows__isnull=False).distinct().first()
     answered = Question.objects.filter(
@@ -164,6 +165,7 @@ def public_pages():
         ("search", "/?q=%E4%BA%94%E5%BA%99"),
         ("village", f"{village}/"),
         ("month", corrected.get_absolute_url()),
+        ("draft-month", f"{village}/finance/{draft.get().period_slug}/"),
         ("year", f"{village}/finance/{latest.year}/"),
         ("module", f"{village}/m/{disclosures.first().item.module}/"),
         ("disclosure", disclosures.exclude(pk=livelihood.pk).first().get_absolute_url()),
