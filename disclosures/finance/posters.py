@@ -18,7 +18,7 @@ from django.utils.translation import pgettext
 from common.names import person_name
 from common.pdf import css_string, page_counter_css, render_pdf
 from common.qr import public_url, qr_png_data_uri, scan_url
-from disclosures.finance.models import LedgerEntry, Summary
+from disclosures.finance.models import LedgerEntry, Summary, carried_opening, correction_shifts
 from disclosures.money import capital_yuan
 
 SIZES = {"a4": "A4", "a3": "A3"}
@@ -68,7 +68,9 @@ def poster_context(month, size="a4"):
     }
     district = village.township.district
     all_adjusting = [entry for entries_ in by_correction.values() for entry in entries_]
-    after = Summary.of(month.opening_balance, [*entries, *all_adjusting])
+    # Corrections to earlier months published since carry into this month's balances.
+    opening = carried_opening(month, correction_shifts(village.pk))
+    after = Summary.of(opening, [*entries, *all_adjusting])
     return {
         "size": size,
         "page_size": SIZES[size],
@@ -104,7 +106,8 @@ def poster_context(month, size="a4"):
             }
             for correction in corrections
         ],
-        "after": after if corrections else None,
+        "after": after if corrections or after.opening != before.opening else None,
+        "carried_opening": opening,
         "submitted_by": person_name(month.submitted_by),
         "published_by": person_name(month.published_by),
         "url": public_url(month.get_absolute_url()),

@@ -17,9 +17,15 @@ from disclosures.finance.tables import LedgerEntryTable
 from disclosures.questions.models import Question, public_questions
 
 # What the public pages need of a month (status too: Publishable.from_db reads it).
-LIST_FIELDS = ("id", "village_id", "status", "year", "month", "opening_balance")
+LIST_FIELDS = ("id", "village_id", "status", "year", "month", "opening_balance", "published_at")
 # The month body also names the reviewer and shows the fingerprint.
-MONTH_FIELDS = (*LIST_FIELDS, "published_at", "fingerprint", "published_by__username")
+MONTH_FIELDS = (
+    *LIST_FIELDS,
+    "fingerprint",
+    "published_by__username",
+    "opening_reason",
+    "negative_balance_reason",
+)
 MONTH_FIELDS += ("published_by__first_name", "published_by__last_name")
 
 
