@@ -172,7 +172,7 @@ def month_report(month):
     entries = list(
         public_entries([month.pk])
         .with_matter_resolution()
-        .select_related("category__parent", "correction__published_by")
+        .select_related("category__parent", "correction__published_by", "major_matter")
         .prefetch_related("photos")
     )
     report = MonthReport(
