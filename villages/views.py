@@ -1,10 +1,16 @@
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.cache import cache_control
 
+from common.cards import card_png
 from common.qr import qr_svg
 from villages.models import Township, Village
 
@@ -44,3 +50,37 @@ def switch_language(request, language):
             samesite="Lax",
         )
     return response
+
+
+def _png(data):
+    response = HttpResponse(data, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _card_once(key, title, subtitle="", size=300):
+    """Drawn once, then served from the cache; the key names what is drawn, so a renamed
+    village gets a new card."""
+    key = "card:" + hashlib.sha256(f"{key}|{title}|{subtitle}|{size}".encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = card_png(title, subtitle, size)
+        cache.set(key, data, None)
+    return data
+
+
+def village_card(request, code):
+    """/v/<code>/share.png: the picture beside a shared link (og:image)."""
+    village = get_object_or_404(Village.objects.select_related("township"), code=code)
+    return _png(_card_once(code, village.name, village.township.name))
+
+
+def portal_card(request):
+    with translation.override(settings.LANGUAGE_CODE):  # one card, in Chinese
+        return _png(_card_once("portal", gettext("Village affairs disclosed")))
+
+
+def favicon(request):
+    with translation.override(settings.LANGUAGE_CODE):
+        # Translators: one character for the favicon: 村 (village).
+        return _png(_card_once("favicon", pgettext("favicon", "V"), size=64))
