@@ -2,7 +2,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -13,17 +12,14 @@ from django.views.decorators.cache import cache_control
 from common.cards import card_png
 from common.qr import qr_svg
 from villages.models import Township, Village
-
-SEARCH_LIMIT = 50
+from villages.search import search_villages
 
 
 def landing(request):
-    """Townships and their villages, with a search by village name or code."""
+    """Townships and their villages, with a search (villages/search.py)."""
     query = request.GET.get("q", "").strip()[:50]
     if query:
-        villages = Village.objects.with_places().filter(
-            Q(name__icontains=query) | Q(code__startswith=query)
-        )[:SEARCH_LIMIT]
+        villages = search_villages(query)
         return render(request, "villages/landing.html", {"query": query, "results": villages})
     townships = Township.objects.select_related("district").prefetch_related("villages")
     return render(request, "villages/landing.html", {"townships": townships})
