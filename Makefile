@@ -34,7 +34,7 @@ serve: system-deps $(VENV)/.installed compiled-messages
 	nice -n 10 $(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	  PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
-test: system-deps-test $(VENV)/.installed-test compiled-messages
+test: system-deps-test $(VENV)/.installed-test compiled-messages node_modules/.installed
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/pytest
 
@@ -72,12 +72,17 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
+# axe-core for the browser tests' accessibility check (tests/test_browser_access.py).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Translations are compiled, not committed: the .po files are the source.
 compiled-messages: $(VENV)/.installed
 	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
 
 messages: $(VENV)/.installed
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --no-obsolete
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --ignore=tests --no-obsolete
 
 clean:
-	rm -rf $(VENV) staticfiles artifacts db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles artifacts db.sqlite3

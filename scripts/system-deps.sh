@@ -14,9 +14,12 @@ set -euo pipefail
 #   gettext               msgfmt, to compile the Chinese and English translations
 #   poppler-utils         tests read the PDFs back (pdftotext, pdffonts, pdftoppm)
 #   chromium              the phone-sized browser test (driven by Playwright, never downloaded)
+#   npm                   installs axe-core (package.json), the browser tests' accessibility
+#                         check; skipped when an npm (e.g. with a NodeSource nodejs) is there
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext)
 if [ "${1:-run}" = "test" ]; then
   packages+=(poppler-utils chromium)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()

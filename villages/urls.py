@@ -7,5 +7,8 @@ app_name = "villages"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("v/<str:code>/qr.svg", views.qr_code, name="qr"),
+    path("v/<str:code>/share.png", views.village_card, name="village_card"),
+    path("share.png", views.portal_card, name="portal_card"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
 ]

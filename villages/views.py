@@ -1,24 +1,26 @@
+import hashlib
+
 from django.conf import settings
-from django.db.models import Q
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.cache import cache_control
 
+from common.cards import card_png
 from common.qr import qr_svg
 from common.text import clean_text
 from villages.models import Township, Village
-
-SEARCH_LIMIT = 50
+from villages.search import search_villages
 
 
 def landing(request):
-    """Townships and their villages, with a search by village name or code."""
+    """Townships and their villages, with a search (villages/search.py)."""
     query = clean_text(request.GET.get("q", "")).strip()[:50]  # PostgreSQL refuses a NUL
     if query:
-        villages = Village.objects.with_places().filter(
-            Q(name__icontains=query) | Q(code__startswith=query)
-        )[:SEARCH_LIMIT]
+        villages = search_villages(query)
         return render(request, "villages/landing.html", {"query": query, "results": villages})
     townships = Township.objects.select_related("district").prefetch_related("villages")
     return render(request, "villages/landing.html", {"townships": townships})
@@ -48,3 +50,37 @@ def switch_language(request, language):
             samesite="Lax",
         )
     return response
+
+
+def _png(data):
+    response = HttpResponse(data, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _card_once(key, title, subtitle="", size=300):
+    """Drawn once, then served from the cache; the key names what is drawn, so a renamed
+    village gets a new card."""
+    key = "card:" + hashlib.sha256(f"{key}|{title}|{subtitle}|{size}".encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = card_png(title, subtitle, size)
+        cache.set(key, data, None)
+    return data
+
+
+def village_card(request, code):
+    """/v/<code>/share.png: the picture beside a shared link (og:image)."""
+    village = get_object_or_404(Village.objects.select_related("township"), code=code)
+    return _png(_card_once(code, village.name, village.township.name))
+
+
+def portal_card(request):
+    with translation.override(settings.LANGUAGE_CODE):  # one card, in Chinese
+        return _png(_card_once("portal", gettext("Village affairs disclosed")))
+
+
+def favicon(request):
+    with translation.override(settings.LANGUAGE_CODE):
+        # Translators: one character for the favicon: 村 (village).
+        return _png(_card_once("favicon", pgettext("favicon", "V"), size=64))

@@ -210,6 +210,8 @@ class LedgerMonthAdmin(
         "village",
         ("year", "month"),
         "opening_balance",
+        "opening_reason",
+        "negative_balance_reason",
         "status",
         ("created_by", "created_at"),
         ("submitted_by", "submitted_at"),
@@ -307,6 +309,14 @@ class LedgerMonthAdmin(
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "opening_balance" in form.base_fields:
+            # Left empty, it carries over the previous published month's closing balance
+            # (LedgerMonth.clean).
+            form.base_fields["opening_balance"].required = False
+        return form
 
     @admin.display(description=_("period"), ordering="year")
     def period(self, month):

@@ -1,7 +1,8 @@
 """Simple bar charts drawn on the server as inline SVG: no JavaScript, no chart library.
 
 Made for a 360px phone: the drawing is about as wide as the phone's content column
-(WIDTH user units, scaled with width:100%), so 14-unit text stays readable. Every bar
+(WIDTH user units, scaled with width:100%): on a 360px phone the column is about 310px,
+so 14-unit text shows at about 17.5px, the portal's smallest type. Every bar
 carries its amount as text, income and expense differ by fill pattern and by sign, not
 by colour alone, and each chart has role="img" with a <title> and a <desc>. Every piece
 of text goes through format_html, so it is escaped.
@@ -16,15 +17,15 @@ from django.utils.translation import gettext as _
 
 from disclosures.money import to_yuan
 
-WIDTH = 300
+WIDTH = 246
 FONT_SIZE = 14
 LABEL_WIDTH = 54  # month names: 十二月, March, Sept.
 NUMBER_WIDTH = 84  # room after the longest bar for "−12,345,679"
 BAR_HEIGHT = 15
 TEXT_COLOUR = "#1a1a1a"
-MUTED_COLOUR = "#555"
+MUTED_COLOUR = "#4a4a4a"
 INCOME_COLOUR = "#2e7d32"
-EXPENSE_COLOUR = "#b71c1c"
+EXPENSE_COLOUR = "#9b1818"
 
 
 def whole_yuan(value):

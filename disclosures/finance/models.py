@@ -195,7 +195,26 @@ class LedgerMonth(Publishable):
     opening_balance = models.DecimalField(
         _("opening balance"),
         **MONEY,
-        help_text=_("Cash and bank balance at the start of the month, in yuan."),
+        help_text=_(
+            "Cash and bank balance at the start of the month, in yuan. Leave it empty to "
+            "carry over the previous published month's closing balance (after corrections)."
+        ),
+    )
+    opening_reason = models.TextField(
+        _("why the opening balance differs"),
+        blank=True,
+        help_text=_(
+            "Needed only when the opening balance is not the previous published month's "
+            "closing balance. Shown to villagers."
+        ),
+    )
+    negative_balance_reason = models.TextField(
+        _("why the closing balance is negative"),
+        blank=True,
+        help_text=_(
+            "A negative closing balance is submitted only with this explanation, which "
+            "confirms it and is shown to villagers."
+        ),
     )
 
     objects = LedgerMonthQuerySet.as_manager()
@@ -263,14 +282,59 @@ class LedgerMonth(Publishable):
         return Summary.of(self.opening_balance, entries)
 
     def previous_closing_balance(self):
-        """The closing balance of the month before, if it was entered: the default opening."""
+        """The closing balance of the latest published month before this one, after its
+        published corrections (and those to earlier months): the opening it should have.
+        None when nothing was published before."""
         previous = (
-            LedgerMonth.objects.filter(village_id=self.village_id)
+            LedgerMonth.objects.published()
+            .filter(village_id=self.village_id)
             .filter_before(self.year, self.month)
             .order_by("-year", "-month")
             .first()
         )
-        return previous.summarize().closing if previous else None
+        if previous is None:
+            return None
+        entries = LedgerEntry.objects.published().filter(ledger=previous)
+        opening = carried_opening(previous, correction_shifts(self.village_id))
+        return Summary.of(opening, entries).closing
+
+    def clean(self):
+        super().clean()
+        if self.is_editable and self.village_id and self.year and self.month:
+            if self.opening_balance is None:
+                self.opening_balance = self.previous_closing_balance() or Decimal("0")
+            self.check_opening_balance()
+
+    def check_opening_balance(self):
+        expected = self.previous_closing_balance()
+        if expected is None or self.opening_balance == expected:
+            return
+        if not self.opening_reason.strip():
+            raise ValidationError(
+                {
+                    "opening_reason": _(
+                        "The previous published month closed at %(expected)s yuan; this "
+                        "opening balance differs by %(difference)s yuan. Say why: villagers "
+                        "see the reason."
+                    )
+                    % {
+                        "expected": f"{to_yuan(expected):,}",
+                        "difference": f"{to_yuan(self.opening_balance - expected):,}",
+                    }
+                }
+            )
+
+    def validate_for_submission(self):
+        self.check_opening_balance()
+        if self.summarize().closing < 0 and not self.negative_balance_reason.strip():
+            raise ValidationError(
+                _(
+                    "The closing balance is negative (%(closing)s yuan). Confirm it by "
+                    "explaining why in 'why the closing balance is negative': villagers "
+                    "see the explanation."
+                )
+                % {"closing": f"{to_yuan(self.summarize().closing):,}"}
+            )
 
     def canonical_content(self):
         entries = self.original_entries().select_related(
@@ -282,7 +346,53 @@ class LedgerMonth(Publishable):
             "period": self.period_slug,
             "opening_balance": str(to_yuan(self.opening_balance)),
             "entries": entries_content(entries.prefetch_related("photos")),
+            # Only when given, so that the fingerprints of earlier months stay as they were.
+            **({"opening_reason": self.opening_reason} if self.opening_reason else {}),
+            **(
+                {"negative_balance_reason": self.negative_balance_reason}
+                if self.negative_balance_reason
+                else {}
+            ),
         }
+
+
+def correction_shifts(village_id):
+    """What each published correction of the village changed: [((year, month), published_at,
+    net)], net being the change to the closing balance of the month it corrects. One query."""
+    rows = (
+        LedgerEntry.objects.filter(
+            correction__status=Status.PUBLISHED, ledger__village_id=village_id
+        )
+        .values("correction_id", "correction__published_at", "ledger__year", "ledger__month")
+        .annotate(
+            income=models.Sum("amount", filter=Q(kind=Kind.INCOME), default=Decimal("0")),
+            expense=models.Sum("amount", filter=Q(kind=Kind.EXPENSE), default=Decimal("0")),
+        )
+        .order_by()
+    )
+    nets = {}
+    for row in rows:
+        key = (row["correction_id"], (row["ledger__year"], row["ledger__month"]))
+        at, net = nets.get(key, (row["correction__published_at"], Decimal("0")))
+        nets[key] = (at, net + row["income"] - row["expense"])
+    return [(period, at, net) for (_, period), (at, net) in nets.items()]
+
+
+def carried_opening(month, shifts):
+    """The month's opening balance as the balances chain today: as published, plus what
+    corrections to earlier months published after it changed. Its own opening was checked
+    against the corrected closing when it was entered; later corrections carry forward."""
+    if month.published_at is None:
+        return month.opening_balance
+    carried = sum(
+        (
+            net
+            for period, at, net in shifts
+            if period < (month.year, month.month) and at > month.published_at
+        ),
+        Decimal("0"),
+    )
+    return month.opening_balance + carried
 
 
 class LedgerCorrection(Publishable):

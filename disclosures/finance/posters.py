@@ -18,7 +18,8 @@ from django.utils.translation import pgettext
 from common.names import person_name
 from common.pdf import css_string, page_counter_css, render_pdf
 from common.qr import public_url, qr_png_data_uri, scan_url
-from disclosures.finance.models import LedgerEntry, Summary
+from disclosures.finance.models import LedgerEntry, Summary, carried_opening, correction_shifts
+from disclosures.finance.report import resolved_matter_ids, unlinked_large_expenses
 from disclosures.money import capital_yuan
 
 SIZES = {"a4": "A4", "a3": "A3"}
@@ -28,13 +29,14 @@ POSTER_CACHE_SECONDS = 24 * 3600
 POSTER_MAX_AGE = 300
 
 
-def _rows(entries):
+def _rows(entries, flagged_ids=frozenset()):
     return [
         {
             "entry": entry,
             "capital": capital_yuan(entry.amount),
             "category": entry.category.full_name,
             "funding_source": entry.get_funding_source_display(),
+            "flagged": entry.pk in flagged_ids,
         }
         for entry in entries
     ]
@@ -46,6 +48,7 @@ def poster_context(month, size="a4"):
     village = month.village
     entries = list(
         month.original_entries()
+        .with_matter_resolution()
         .select_related("category__parent")
         .order_by("date", "voucher_number", "pk")
     )
@@ -54,8 +57,10 @@ def poster_context(month, size="a4"):
         .select_related("published_by", "submitted_by")
         .order_by("published_at", "pk")
     )
-    adjusting = LedgerEntry.objects.filter(correction__in=corrections).select_related(
-        "category__parent"
+    adjusting = (
+        LedgerEntry.objects.filter(correction__in=corrections)
+        .with_matter_resolution()
+        .select_related("category__parent")
     )
     by_correction = {}
     for entry in adjusting.order_by("date", "voucher_number", "pk"):
@@ -68,7 +73,18 @@ def poster_context(month, size="a4"):
     }
     district = village.township.district
     all_adjusting = [entry for entries_ in by_correction.values() for entry in entries_]
-    after = Summary.of(month.opening_balance, [*entries, *all_adjusting])
+    # Large expenses without a published decision (四议两公开), flagged as on the web page.
+    flagged_ids = {
+        entry.pk
+        for entry in unlinked_large_expenses(
+            [*entries, *all_adjusting],
+            village.township,
+            resolved_matter_ids([*entries, *all_adjusting]),
+        )
+    }
+    # Corrections to earlier months published since carry into this month's balances.
+    opening = carried_opening(month, correction_shifts(village.pk))
+    after = Summary.of(opening, [*entries, *all_adjusting])
     return {
         "size": size,
         "page_size": SIZES[size],
@@ -86,7 +102,8 @@ def poster_context(month, size="a4"):
         "village": village,
         "township": village.township,
         "district": district,
-        "rows": _rows(entries),
+        "rows": _rows(entries, flagged_ids),
+        "flagged_count": len(flagged_ids),
         "entries_caption": pgettext("poster", "Entries"),
         "entries_empty": pgettext("poster", "No income or expense this month."),
         "summary": before,
@@ -99,12 +116,13 @@ def poster_context(month, size="a4"):
         "corrections": [
             {
                 "correction": correction,
-                "rows": _rows(by_correction.get(correction.pk, [])),
+                "rows": _rows(by_correction.get(correction.pk, []), flagged_ids),
                 "published_by": person_name(correction.published_by),
             }
             for correction in corrections
         ],
-        "after": after if corrections else None,
+        "after": after if corrections or after.opening != before.opening else None,
+        "carried_opening": opening,
         "submitted_by": person_name(month.submitted_by),
         "published_by": person_name(month.published_by),
         "url": public_url(month.get_absolute_url()),

@@ -15,7 +15,13 @@ from django.urls import reverse
 from django.utils.dates import MONTHS_AP
 
 from common.names import person_name
-from disclosures.finance.models import Kind, LedgerEntry, Summary
+from disclosures.finance.models import (
+    Kind,
+    LedgerEntry,
+    Summary,
+    carried_opening,
+    correction_shifts,
+)
 
 ZERO = Decimal("0")
 LARGEST_EXPENSES = 10
@@ -118,6 +124,7 @@ class MonthReport:
     month: object
     entries: list  # the original lines, in ledger order, numbered
     corrections: list = field(default_factory=list)  # CorrectionReport, oldest first
+    shifts: list = field(default_factory=list)  # the village's corrections (correction_shifts)
 
     @cached_property
     def adjusting_entries(self):
@@ -139,9 +146,14 @@ class MonthReport:
         return self.month.summarize(self.entries)
 
     @cached_property
+    def carried_opening(self):
+        """The opening balance after corrections to earlier months published since."""
+        return carried_opening(self.month, self.shifts)
+
+    @cached_property
     def corrected_summary(self):
-        """The totals after every published correction."""
-        return Summary.of(self.month.opening_balance, self.entries + self.adjusting_entries)
+        """The totals after every published correction, this month's and earlier ones'."""
+        return Summary.of(self.carried_opening, self.entries + self.adjusting_entries)
 
     @cached_property
     def breakdown(self):
@@ -161,10 +173,14 @@ def month_report(month, entries=None, related=()):
     entries = public_entries([month.pk]) if entries is None else entries
     entries = list(
         entries.with_matter_resolution()
-        .select_related("category__parent", "correction__published_by", *related)
+        .select_related("category__parent", "correction__published_by", "major_matter", *related)
         .prefetch_related("photos")
     )
-    report = MonthReport(month=month, entries=[e for e in entries if e.correction_id is None])
+    report = MonthReport(
+        month=month,
+        entries=[e for e in entries if e.correction_id is None],
+        shifts=correction_shifts(month.village_id),
+    )
     for number, entry in enumerate(report.entries, start=1):
         entry.row_number = number
     by_correction = {}
@@ -236,6 +252,7 @@ class YearReport:
 def year_report(village, year, months):
     """`months`: the village's published months of `year`. One query: their entries."""
     entries = list(public_entries([m.pk for m in months]).select_related("category__parent"))
+    shifts = correction_shifts(village.pk)
     by_month = defaultdict(list)
     for entry in entries:
         by_month[entry.ledger_id].append(entry)
@@ -251,7 +268,7 @@ def year_report(village, year, months):
             MonthRow(
                 number=number,
                 month=month,
-                summary=Summary.of(month.opening_balance, month_entries),
+                summary=Summary.of(carried_opening(month, shifts), month_entries),
                 corrected=any(e.correction_id for e in month_entries),
                 url=reverse(
                     "disclosures:finance_month",

@@ -92,10 +92,11 @@ class LedgerEntryTable(tables.Table):
             details.insert(0, _ADJUSTS[record.kind, record.amount > 0])
             badge = format_html('<strong class="badge">{}</strong> ', gettext("Correction"))
         return format_html(
-            '{}{}<span class="meta">{}</span>{}{}{}',
+            '{}{}<span class="meta">{}</span>{}{}{}{}',
             badge,
             record.description,
             " · ".join(map(str, details)),
+            self._matter(record),
             self._decision_flag(record),
             self._receipts(record),
             self._ask(record),
@@ -116,6 +117,18 @@ class LedgerEntryTable(tables.Table):
                 '{} · <a class="ask" href="#questions">{}</a>', ask, gettext("See questions")
             )
         return format_html('<span class="meta">{}</span>', ask)
+
+    def _matter(self, record):
+        """The major matter whose published resolution approved this line (四议两公开).
+        Finance reaches the matter through the line's foreign key, never by import."""
+        if not (self.village_code and getattr(record, "matter_resolved", False)):
+            return ""
+        return format_html(
+            '<span class="meta matter-link"><a href="{}">{}</a></span>',
+            reverse("disclosures:matter", args=[self.village_code, record.major_matter_id]),
+            gettext("Approved by the major matter: %(title)s")
+            % {"title": record.major_matter.title},
+        )
 
     def _decision_flag(self, record):
         if record.pk not in self.flagged_ids:

@@ -3,6 +3,7 @@ from itertools import groupby
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
@@ -17,9 +18,15 @@ from disclosures.opendata import json_response
 from disclosures.questions.models import Question, public_questions
 
 # What the public pages need of a month (status too: Publishable.from_db reads it).
-LIST_FIELDS = ("id", "village_id", "status", "year", "month", "opening_balance")
+LIST_FIELDS = ("id", "village_id", "status", "year", "month", "opening_balance", "published_at")
 # The month body also names the reviewer and shows the fingerprint.
-MONTH_FIELDS = (*LIST_FIELDS, "published_at", "fingerprint", "published_by__username")
+MONTH_FIELDS = (
+    *LIST_FIELDS,
+    "fingerprint",
+    "published_by__username",
+    "opening_reason",
+    "negative_balance_reason",
+)
 MONTH_FIELDS += ("published_by__first_name", "published_by__last_name")
 
 
@@ -71,7 +78,9 @@ def published_months(village):
 def finance_month(request, village, period):
     year, month_number = period
     # Through the related manager, so month.village is the village already loaded.
-    month = get_object_or_404(published_months(village), year=year, month=month_number)
+    month = published_months(village).filter(year=year, month=month_number).first()
+    if month is None:
+        return month_not_public(request, village, year, month_number)
     neighbours = list(
         village.ledger_months.published().values_list("year", "month").order_by("year", "month")
     )
@@ -83,6 +92,28 @@ def finance_month(request, village, period):
         **month_context(month, request.GET.get("sort")),
     }
     return render(request, "disclosures/finance/month.html", context)
+
+
+def month_not_public(request, village, year, month_number):
+    """A month's address before the month is published (the current month's, typed from
+    a calendar, or a draft's): a page that says so and links to the latest published
+    month, answered 404 so that it is neither cached nor counted as a visit."""
+    in_review = village.ledger_months.filter(year=year, month=month_number).exists() or (
+        (year, month_number) >= current_period()
+    )
+    context = {
+        "village": village,
+        "year": year,
+        "month_number": month_number,
+        "in_review": in_review,
+        "latest": published_months(village).order_by("-year", "-month").first(),
+    }
+    return render(request, "disclosures/finance/month_not_public.html", context, status=404)
+
+
+def current_period():
+    today = timezone.localdate()
+    return today.year, today.month
 
 
 @public_village_page

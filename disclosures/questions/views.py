@@ -248,9 +248,11 @@ def tracking(request, tracking_code):
         "escalated": "escalated" in request.GET,
     }
     response = render(request, "disclosures/questions/tracking.html", context)
-    # The address holds the asker's code: keep it out of search engines and Referer headers.
+    # The address holds the asker's code: keep it out of search engines and out of the
+    # Referer sent to other sites. Not "no-referrer": that makes browsers post the
+    # escalation button with "Origin: null", which the CSRF check refuses.
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

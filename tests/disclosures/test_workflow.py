@@ -563,8 +563,11 @@ def test_the_overview_shows_each_months_state(client_for, wumiao, accountant, re
     (y1, m1), (y2, m2), (y3, m3), (y4, m4) = periods[-5:-1]
     published_month(wumiao, y1, m1)
     draft_month(wumiao, y2, m2)
-    draft_month(wumiao, y3, m3).submit(factories.workflow_users()[0])
+    submitted = draft_month(wumiao, y3, m3)
+    factories.state_test_reasons(submitted)  # it opens at 10,000 whatever y1-m1 closed at
+    submitted.submit(factories.workflow_users()[0])
     returned = draft_month(wumiao, y4, m4)
+    factories.state_test_reasons(returned)
     returned.submit(accountant)
     returned.send_back(reviewer, "重做")
 

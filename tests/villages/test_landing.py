@@ -147,3 +147,22 @@ def test_search_queries_do_not_grow_with_the_villages(client, wumiao):
     # A search lists at most 50 villages.
     assert len(response.context["results"]) == 50
     assert response.content.decode().count('href="/v/') == 50
+
+
+def test_it_finds_a_village_by_its_pinyin_initials(client, wumiao, dongying, yanjia):
+    assert client.get("/", {"q": "wmc"}).context["results"] == [wumiao]
+    assert client.get("/", {"q": "WM"}).context["results"] == [wumiao]
+    assert client.get("/", {"q": "yjc"}).context["results"] == [yanjia]
+
+
+def test_a_townships_name_or_initials_find_its_villages(client, wumiao, dongying, yanjia):
+    by_name = client.get("/", {"q": "利国乡"})
+    assert by_name.context["results"] == [wumiao, dongying]
+    assert "闫家村" not in by_name.content.decode()
+    assert client.get("/", {"q": "lgx"}).context["results"] == [wumiao, dongying]
+
+
+def test_searching_by_initials_is_one_query(client, wumiao, dongying, yanjia):
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/", {"q": "wmc"})
+    assert len(queries) == SEARCH_QUERIES

@@ -186,6 +186,9 @@ class Command(BaseCommand):
             entries += rent_lines(village, ledger, categories[(Kind.INCOME, "经营收入")])
             entries.sort(key=lambda entry: entry.date)
             LedgerEntry.objects.bulk_create(entries)
+            if ledger.summarize(entries).closing < 0:
+                ledger.negative_balance_reason = NEGATIVE_BALANCE_REASON
+                ledger.save()
             if (year, month) != (today.year, today.month):
                 # Through the real workflow, so the demo has review steps and fingerprints.
                 ledger.submit(accountant)
@@ -193,6 +196,14 @@ class Command(BaseCommand):
             balance = ledger.summarize(entries).closing
             created += 1
         return created
+
+
+# What a village says when it spent ahead of money promised (the demo's random months
+# sometimes close below zero).
+NEGATIVE_BALANCE_REASON = (
+    "本月先行垫付了工程款，乡镇拨付的补助资金尚未到账，由村集体向经管站临时借款周转，"
+    "资金到账后归还。"
+)
 
 
 def _entries_for(village, ledger, rng, categories):

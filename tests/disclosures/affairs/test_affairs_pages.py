@@ -229,3 +229,16 @@ def test_module_summaries_of_a_village_without_disclosures(wumiao, django_assert
     with django_assert_num_queries(1):
         summaries = module_summaries(wumiao)
     assert len(summaries) == 9 and all(not s.disclosures for s in summaries)
+
+
+def test_an_item_disclosed_when_it_happens_reads_nothing_of_this_kind(wumiao, client):
+    from disclosures.affairs.models import CatalogItem, Frequency
+
+    page = client.get(f"/v/{wumiao.code}/m/village/").content.decode()
+    events = CatalogItem.objects.filter(module=Module.VILLAGE, frequency=Frequency.AS_IT_HAPPENS)
+    periodic = CatalogItem.objects.filter(module=Module.VILLAGE).exclude(
+        frequency=Frequency.AS_IT_HAPPENS
+    )
+    assert events.exists() and periodic.exists()
+    assert page.count("本期无此类事项") == events.count()
+    assert page.count("尚未公开") == periodic.count()

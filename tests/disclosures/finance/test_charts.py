@@ -31,7 +31,7 @@ def test_month_bars_is_valid_svg_with_title_desc_and_role():
 
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
-    assert root.get("viewBox").startswith("0 0 300 ")
+    assert root.get("viewBox").startswith(f"0 0 {charts.WIDTH} ")
     assert root.get("width") == "100%"
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert title.text == "2026年每月收支"

@@ -20,8 +20,9 @@ from tests.disclosures.finance.finance_helpers import (
 
 # Village, the month (with its reviewer), the village's published periods (for
 # previous/next), the entries (with those of the month's published corrections).
-FINANCE_MONTH_QUERIES = 7  # village, month, neighbours, entries, receipt photos, visit count,
-# the questions about its lines (their answers only when there are questions)
+FINANCE_MONTH_QUERIES = 8  # village, month, neighbours, entries, receipt photos, visit count,
+# the questions about its lines (their answers only when there are questions), what the
+# village's corrections changed (balances carried forward)
 
 
 def url(code, year, month):
@@ -83,6 +84,38 @@ def test_it_is_404_for_a_draft_month(client, yanjia):
     assert response.status_code == 404
     assert "测试摘要" not in response.content.decode()
     assert draft.entries.count() == 3
+
+
+def test_a_draft_months_address_says_it_is_in_review_and_links_the_latest(client, july):
+    factories.make_month(july.village, 2026, 8, entries=3, published=False)
+
+    response = client.get(url("371603102203", 2026, 8))
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "本月清单还在审核，公开后可查看" in html
+    assert f'href="{july.get_absolute_url()}"' in html
+    assert "最新公开的清单：2026年7月" in html
+    assert '<meta name="viewport"' in html  # a normal phone page, not a bare 404
+    assert "测试摘要" not in html
+
+
+def test_a_month_never_published_and_long_past_says_so(client, july, django_assert_num_queries):
+    with django_assert_num_queries(4):  # village, the month, any draft of it, the latest
+        response = client.get(url("371603102203", 2019, 3))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "这个月没有公开财务清单" in html
+    assert "还在审核" not in html
+    assert f'href="{july.get_absolute_url()}"' in html
+
+
+def test_the_current_months_address_says_in_review_before_any_draft(client, july, monkeypatch):
+    from disclosures.finance import views
+
+    monkeypatch.setattr(views, "current_period", lambda: (2026, 9))
+    assert "还在审核" in client.get(url("371603102203", 2026, 9)).content.decode()
+    assert "还在审核" not in client.get(url("371603102203", 2026, 6)).content.decode()
 
 
 def test_it_is_404_for_a_submitted_month(client, yanjia):

@@ -42,6 +42,7 @@ def test_its_queries_do_not_grow_with_the_photos(client, wumiao, django_assert_n
         attach_receipt(add_entry(month, f"记07-{number:03d}", "120.00"), jpeg())
     factories.publish(month)
 
-    # Village, month, neighbours, entries, receipt photos, the visit's count.
-    with django_assert_num_queries(7):
+    # Village, month, neighbours, entries, receipt photos, the visit's count, the questions,
+    # what the village's corrections changed.
+    with django_assert_num_queries(8):
         client.get("/v/371603201201/finance/2026-07/")

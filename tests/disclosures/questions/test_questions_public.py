@@ -333,7 +333,7 @@ def test_behind_a_proxy_the_limit_follows_the_header_it_sets(wumiao, settings):
 def test_the_tracking_page_keeps_its_code_to_itself(client, wumiao):
     question = ask(wumiao)
     response = client.get(reverse("disclosures:tracking", args=[question.tracking_code]))
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "?page=" not in response.content.decode()
 
 

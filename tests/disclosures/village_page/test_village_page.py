@@ -14,10 +14,10 @@ WUMIAO_URL = "/v/371603201201/"
 
 # Village, published months, and the latest month's entries. Nothing else, whatever the history.
 # ... and this month's views, and the count of this visit (disclosures/caching.py).
-VILLAGE_PAGE_QUERIES = 14  # village, months, entries, receipt photos, modules, timeliness (2),
+VILLAGE_PAGE_QUERIES = 15  # village, months, entries, receipt photos, modules, timeliness (2),
 # views this month, the visit's count, the questions record, the latest month's questions,
-# the current contracts, the rent lines collecting them and where the finance lists begin
-# (the register flags)
+# what the village's corrections changed (balances carried forward), the current contracts,
+# the rent lines collecting them and where the finance lists begin (the register flags)
 
 
 def add_entry(month, day, voucher, description, kind, category, amount):
@@ -220,6 +220,7 @@ def test_it_serves_a_cached_page_with_one_query_until_the_village_publishes(
     assert "2026年9月财务清单" in cached.content.decode()
 
     october = factories.make_month(wumiao, 2026, 10, entries=2, published=False)
+    factories.state_test_reasons(october)
     assert "2026年10月财务清单" not in client.get(WUMIAO_URL).content.decode()
     october.submit(accountant)
     assert "2026年10月财务清单" not in client.get(WUMIAO_URL).content.decode()
