@@ -26,6 +26,7 @@ def august(wumiao, accountant, reviewer):
     line(august, 20, "记08-009", Kind.EXPENSE, "公益支出", "60000.00", description="修村路")
     line(august, 21, "记08-010", Kind.EXPENSE, "管理费用", "1500.00", approved_by="")
     august.opening_balance = Decimal("99.00")  # not July's closing
+    august.opening_reason = "7月底的现金已交乡经管站代管"
     august.save()
     august.submit(accountant)
     return august
