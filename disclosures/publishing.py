@@ -194,12 +194,36 @@ class Publishable(models.Model):
     def validate_for_submission(self):
         """Subclasses refuse to submit incomplete content here."""
 
+    def record_edit(self, user, comment=""):
+        """Log that `user` entered, imported or changed this or any of its lines: whoever
+        did may not review it (four eyes)."""
+        ReviewEvent.record(self, user, ReviewEvent.Action.EDIT, comment)
+
+    def line_editors(self):
+        """Ids of whoever typed or last changed one of its lines, as the lines record it.
+        Subclasses whose lines carry TypedBy fields override this."""
+        return set()
+
+    def editors(self):
+        """Ids of everyone who entered, imported, changed or submitted it or its lines."""
+        logged = ReviewEvent.for_subject(self).filter(
+            action__in=[ReviewEvent.Action.EDIT, ReviewEvent.Action.SUBMIT]
+        )
+        return (
+            {self.created_by_id, self.submitted_by_id}
+            | set(logged.values_list("user_id", flat=True))
+            | self.line_editors()
+        ) - {None}
+
     def _check_reviewer(self, user):
         if not user.has_perm(self.publish_permission):
             raise PermissionDenied(_("You are not allowed to review this."))
-        if user.pk in (self.created_by_id, self.submitted_by_id):
+        if user.pk in self.editors():
             raise PermissionDenied(
-                _("Four eyes: the person who entered or submitted this cannot also publish it.")
+                _(
+                    "Four eyes: whoever entered, imported, changed or submitted this or any "
+                    "of its lines cannot also publish it."
+                )
             )
 
     def _save_transition(self, user, action, comment, at=None):
@@ -224,6 +248,41 @@ class Publishable(models.Model):
         return max(tails) if tails else None
 
 
+class TypedBy(models.Model):
+    """Who typed a line and who last changed it (four eyes per line)."""
+
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def stamp(self, user):
+        if self.pk is None:
+            self.entered_by = user
+        self.changed_by = user
+
+
+def editor_ids(lines):
+    """Ids of whoever typed or changed any of these TypedBy lines, in one query."""
+    pairs = lines.values_list("entered_by_id", "changed_by_id")
+    return {user_id for pair in pairs for user_id in pair if user_id is not None}
+
+
 def chain_members():
     """Every kind of disclosure that links into a village's fingerprint chain: the
     concrete Publishable models of this app, whichever feature defines them."""
@@ -238,6 +297,7 @@ class ReviewEvent(models.Model):
     """One step of the review workflow of any disclosure: who, when, what, and why."""
 
     class Action(models.TextChoices):
+        EDIT = "edit", _("Entered or changed")
         SUBMIT = "submit", _("Submitted")
         SEND_BACK = "send_back", _("Sent back")
         PUBLISH = "publish", _("Published")

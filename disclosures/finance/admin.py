@@ -65,7 +65,10 @@ class EntryInlineMixin(EditableWithParentMixin):
         "handled_by",
         "approved_by",
         "major_matter",
+        "entered_by",
+        "changed_by",
     ]
+    readonly_fields = ["entered_by", "changed_by"]
     parent_village_id = None
 
     def get_formset(self, request, obj=None, **kwargs):

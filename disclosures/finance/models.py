@@ -11,7 +11,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from disclosures.money import to_yuan
-from disclosures.publishing import Publishable, PublishableQuerySet, PublishedRecordError, Status
+from disclosures.publishing import (
+    Publishable,
+    PublishableQuerySet,
+    PublishedRecordError,
+    Status,
+    TypedBy,
+    editor_ids,
+)
 from villages.models import Township, Village
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -265,6 +272,9 @@ class LedgerMonth(Publishable):
         )
         return previous.summarize().closing if previous else None
 
+    def line_editors(self):
+        return editor_ids(self.original_entries())
+
     def canonical_content(self):
         entries = self.original_entries().select_related("category__parent", "major_matter")
         return {
@@ -319,6 +329,9 @@ class LedgerCorrection(Publishable):
             )
         if not (self.reason or "").strip():
             raise ValidationError({"reason": _("A correction must give its reason.")})
+
+    def line_editors(self):
+        return editor_ids(self.entries.all())
 
     def canonical_content(self):
         entries = self.entries.select_related("category__parent", "major_matter").prefetch_related(
@@ -377,7 +390,7 @@ class LedgerEntryQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(TypedBy):
     """One line of a monthly finance list: an income or an expense with its voucher.
 
     An entry of a correction (`correction` set) adjusts the month: its amount may be
@@ -466,6 +479,11 @@ class LedgerEntry(models.Model):
         if self.correction_id:
             return LedgerCorrection.objects.published().filter(pk=self.correction_id).exists()
         return LedgerMonth.objects.published().filter(pk=self.ledger_id).exists()
+
+    @property
+    def parent_list(self):
+        """What publishing this line goes through: its correction, or its month."""
+        return self.correction if self.correction_id else self.ledger
 
     @property
     def is_adjustment(self):
