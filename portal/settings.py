@@ -3,6 +3,7 @@
 SQLite is the embedded default; set DATABASE_URL to use PostgreSQL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -25,7 +26,8 @@ DEBUG = envbool("DEBUG", "False")
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-# A question form left open too long is shown again with what was typed (disclosures/questions/views.py).
+# A question form left open too long is shown again with what was typed
+# (disclosures/questions/views.py).
 CSRF_FAILURE_VIEW = "disclosures.questions.views.csrf_failure"
 
 # The absolute address printed on every QR sign. Signs hang on walls for years:
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tables2",
+    "axes",
     "villages",
     "disclosures",
 ]
@@ -63,8 +66,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "villages.security.AccountLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username or client before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -129,6 +141,27 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 LOGIN_URL = "admin:login"
+
+# Staff sessions (only staff log in): a working day at most, and gone with the browser.
+# Changing a password ends the user's other sessions (Django's session auth hash).
+SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_HOURS", "8")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login protection (django-axes): after LOGIN_FAILURE_LIMIT failed logins within the
+# lock time, a user name is locked, and so is a client address, for LOGIN_LOCKOUT_MINUTES
+# after the last failure. The address is the one CLIENT_ADDRESS_HEADER names, never an
+# X-Forwarded-For nobody vouches for. Township staff and the superuser lift lockouts in
+# the admin; every login, failure, logout and lockout is in the account log.
+AXES_FAILURE_LIMIT = min(int(os.environ.get("LOGIN_FAILURE_LIMIT", "10")), 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "common.clients.client_address"
+# A lockout ends LOGIN_LOCKOUT_MINUTES after it began, whatever is tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_ENABLE_ADMIN = False  # villages/admin.py scopes lockouts to the township
+AXES_DISABLE_ACCESS_LOG = True  # the account log (villages/security.py) keeps logins
+AXES_VERBOSE = False
 
 DJANGO_TABLES2_TEMPLATE = "includes/_table.html"
 

@@ -114,6 +114,10 @@ ROLE_PERMISSIONS = {
         "disclosures.add_answer",
     ],
     TOWNSHIP_STAFF: [
+        # The account log and the lockouts of the people of the township.
+        "villages.view_securityevent",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
         "villages.view_township",
         "villages.change_township",  # Its supervision telephone and answer deadline only.
         "villages.view_village",
