@@ -10,6 +10,7 @@ from disclosures.matters import views as matters
 from disclosures.powers import views as powers
 from disclosures.questions import views as questions
 from disclosures.sunshine import views as sunshine
+from disclosures.verification import views as verification
 from disclosures.village_page.views import village_page
 
 
@@ -71,6 +72,8 @@ app_name = "disclosures"
 
 urlpatterns = [
     path("v/<village_code:code>/", village_page, name="village"),
+    # Anyone checks a printed fingerprint: which village, which item, does it still match.
+    path("verify/", verification.verify, name="verify"),
     path(
         "v/<village_code:code>/finance/<period:period>/",
         finance.finance_month,

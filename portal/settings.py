@@ -30,6 +30,13 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 # (disclosures/questions/views.py).
 CSRF_FAILURE_VIEW = "disclosures.questions.views.csrf_failure"
 
+# Signs every published fingerprint and each village's chain head (HMAC-SHA256): keep it
+# outside the database and its backups, long and random, and never change it (the old
+# signatures would no longer verify). The fallback only exists for development and tests.
+CHAIN_SIGNING_KEY = os.environ.get(
+    "CHAIN_SIGNING_KEY", "insecure-development-chain-key-set-CHAIN_SIGNING_KEY-in-production"
+)
+
 # The absolute address printed on every QR sign. Signs hang on walls for years:
 # change it only together with a redirect from the old address.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

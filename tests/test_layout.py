@@ -15,7 +15,16 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PACKAGES = ("common", "villages", "disclosures", "portal")
-FEATURES = ("finance", "affairs", "matters", "powers", "sunshine", "questions", "compliance")
+FEATURES = (
+    "finance",
+    "affairs",
+    "matters",
+    "powers",
+    "sunshine",
+    "questions",
+    "compliance",
+    "verification",
+)
 # What the app package itself holds besides the features: the shared mechanism, which
 # imports no feature, and the places where Django gathers them (models, admin, urls,
 # the management commands).

@@ -156,6 +156,13 @@ class Summary:
         return cls(opening=opening, income=income, expense=expense)
 
 
+def receipt_files(photos):
+    return [
+        (_("receipt photo of %(entry)s") % {"entry": photo.entry}, photo.image, photo.sha256)
+        for photo in photos.select_related("entry")
+    ]
+
+
 def entries_content(entries):
     """The canonical form of entries for fingerprints: every field a villager sees.
 
@@ -275,14 +282,24 @@ class LedgerMonth(Publishable):
     def line_editors(self):
         return editor_ids(self.original_entries())
 
-    def canonical_content(self):
-        entries = self.original_entries().select_related("category__parent", "major_matter")
+    def evidence_files(self):
+        return receipt_files(ReceiptPhoto.objects.filter(entry__in=self.original_entries()))
+
+    def canonical_content(self, entries=None):
+        """What the fingerprint covers. `entries`: the month's original lines already
+        loaded (category__parent, major_matter, photos), to check a page against."""
+        if entries is None:
+            entries = (
+                self.original_entries()
+                .select_related("category__parent", "major_matter")
+                .prefetch_related("photos")
+            )
         return {
             "type": "ledger_month",
             "village": self.village.code,
             "period": self.period_slug,
             "opening_balance": str(to_yuan(self.opening_balance)),
-            "entries": entries_content(entries.prefetch_related("photos")),
+            "entries": entries_content(entries),
         }
 
 
@@ -333,10 +350,14 @@ class LedgerCorrection(Publishable):
     def line_editors(self):
         return editor_ids(self.entries.all())
 
-    def canonical_content(self):
-        entries = self.entries.select_related("category__parent", "major_matter").prefetch_related(
-            "photos"
-        )
+    def evidence_files(self):
+        return receipt_files(ReceiptPhoto.objects.filter(entry__correction=self))
+
+    def canonical_content(self, entries=None):
+        if entries is None:
+            entries = self.entries.select_related(
+                "category__parent", "major_matter"
+            ).prefetch_related("photos")
         return {
             "type": "ledger_correction",
             "village": self.ledger.village.code,

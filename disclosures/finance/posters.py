@@ -20,6 +20,7 @@ from common.pdf import css_string, page_counter_css, render_pdf
 from common.qr import public_url, qr_png_data_uri, scan_url
 from disclosures.finance.models import LedgerEntry, Summary
 from disclosures.money import capital_yuan
+from disclosures.publishing import mark_shown
 
 SIZES = {"a4": "A4", "a3": "A3"}
 POSTER_CACHE_SECONDS = 24 * 3600
@@ -46,7 +47,8 @@ def poster_context(month, size="a4"):
     village = month.village
     entries = list(
         month.original_entries()
-        .select_related("category__parent")
+        .select_related("category__parent", "major_matter")
+        .prefetch_related("photos")
         .order_by("date", "voucher_number", "pk")
     )
     corrections = list(
@@ -54,12 +56,21 @@ def poster_context(month, size="a4"):
         .select_related("published_by", "submitted_by")
         .order_by("published_at", "pk")
     )
-    adjusting = LedgerEntry.objects.filter(correction__in=corrections).select_related(
-        "category__parent"
+    adjusting = (
+        LedgerEntry.objects.filter(correction__in=corrections)
+        .select_related("category__parent", "major_matter")
+        .prefetch_related("photos")
     )
     by_correction = {}
     for entry in adjusting.order_by("date", "voucher_number", "pk"):
         by_correction.setdefault(entry.correction_id, []).append(entry)
+    for correction in corrections:
+        correction.ledger = month  # loaded already: its village names the chain
+    # The poster shows a fingerprint only while it still matches what is printed.
+    mark_shown(
+        [(month, month.canonical_content(entries))]
+        + [(c, c.canonical_content(by_correction.get(c.pk, []))) for c in corrections]
+    )
     before = month.summarize(entries)
     title = pgettext("poster", "%(village)s %(year)d-%(month)d finance disclosure") % {
         "village": village.name,
@@ -79,6 +90,8 @@ def poster_context(month, size="a4"):
         ),
         "running_fingerprint": css_string(
             pgettext("poster", "Fingerprint %(short)s") % {"short": month.short_fingerprint}
+            if not month.fingerprint_broken
+            else pgettext("poster", "Warning: the fingerprint no longer matches")
         ),
         # Translators: keep {page} and {pages}; the PDF fills them with the page numbers.
         "page_counter": page_counter_css(pgettext("poster", "Page {page} of {pages}")),

@@ -152,6 +152,14 @@ class MonthReport:
     def reviewer_name(self):
         return person_name(self.month.published_by)
 
+    def shown_content(self):
+        """[(the month or a correction, the canonical content of the lines shown)]: what
+        the page's fingerprints are checked against."""
+        return [(self.month, self.month.canonical_content(self.entries))] + [
+            (item.correction, item.correction.canonical_content(item.entries))
+            for item in self.corrections
+        ]
+
 
 def month_report(month):
     """A published month with its published corrections: one query (the entries, with
@@ -160,7 +168,7 @@ def month_report(month):
     entries = list(
         public_entries([month.pk])
         .with_matter_resolution()
-        .select_related("category__parent", "correction__published_by")
+        .select_related("category__parent", "correction__published_by", "major_matter")
         .prefetch_related("photos")
     )
     report = MonthReport(month=month, entries=[e for e in entries if e.correction_id is None])
@@ -175,6 +183,7 @@ def month_report(month):
         key=lambda c: (c.published_at, c.pk),
     )
     for correction in corrections:
+        correction.ledger = month  # loaded already: its village names the chain
         correction.reviewer_name = person_name(correction.published_by)
         adjusting = by_correction[correction.pk]
         for number, entry in enumerate(adjusting, start=1):

@@ -13,12 +13,15 @@ from disclosures.finance.charts import year_charts
 from disclosures.finance.models import LedgerEntry
 from disclosures.finance.report import month_report, year_report
 from disclosures.finance.tables import LedgerEntryTable
+from disclosures.publishing import mark_shown
 from disclosures.questions.models import Question, public_questions
 
 # What the public pages need of a month (status too: Publishable.from_db reads it).
 LIST_FIELDS = ("id", "village_id", "status", "year", "month", "opening_balance")
 # The month body also names the reviewer and shows the fingerprint.
 MONTH_FIELDS = (*LIST_FIELDS, "published_at", "fingerprint", "published_by__username")
+# ... and checks that fingerprint against what it shows (publishing.mark_shown).
+MONTH_FIELDS += ("chain_position", "previous_fingerprint")
 MONTH_FIELDS += ("published_by__first_name", "published_by__last_name")
 
 
@@ -26,6 +29,7 @@ def month_context(month, sort=None):
     """The month body (includes/_month.html): one query, the entries with those of the
     month's published corrections. Sorting sorts the loaded list."""
     report = month_report(month)
+    mark_shown(report.shown_content())
     questions = list(public_questions(Question.objects.filter(entry__ledger=month)))
     row_context = {
         "village_code": month.village.code,

@@ -20,8 +20,9 @@ from tests.disclosures.finance.finance_helpers import (
 
 # Village, the month (with its reviewer), the village's published periods (for
 # previous/next), the entries (with those of the month's published corrections).
-FINANCE_MONTH_QUERIES = 7  # village, month, neighbours, entries, receipt photos, visit count,
-# the questions about its lines (their answers only when there are questions)
+FINANCE_MONTH_QUERIES = 8  # village, month, neighbours, entries, receipt photos, visit count,
+# the questions about its lines (their answers only when there are questions), the seals
+# of the month and its corrections (to check the fingerprints against what is shown)
 
 
 def url(code, year, month):

@@ -14,8 +14,9 @@ WUMIAO_URL = "/v/371603201201/"
 
 # Village, published months, and the latest month's entries. Nothing else, whatever the history.
 # ... and this month's views, and the count of this visit (disclosures/caching.py).
-VILLAGE_PAGE_QUERIES = 11  # village, months, entries, receipt photos, modules, timeliness (2),
-# views this month, the visit's count, the questions record, the latest month's questions
+VILLAGE_PAGE_QUERIES = 12  # village, months, entries, receipt photos, modules, timeliness (2),
+# views this month, the visit's count, the questions record, the latest month's questions,
+# the seals its fingerprints are checked against
 
 
 def add_entry(month, day, voucher, description, kind, category, amount):
