@@ -322,6 +322,17 @@ def chain_members():
     ]
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """For logs: rows are added, never changed or deleted (on PostgreSQL the database
+    refuses too, migration 0013)."""
+
+    def update(self, **kwargs):
+        raise PublishedRecordError(_("This log is append-only."))
+
+    def delete(self):
+        raise PublishedRecordError(_("This log is append-only."))
+
+
 class ReviewEvent(models.Model):
     """One step of the review workflow of any disclosure: who, when, what, and why."""
 
@@ -341,6 +352,8 @@ class ReviewEvent(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("review step")
@@ -349,6 +362,14 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PublishedRecordError(_("This log is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublishedRecordError(_("This log is append-only."))
 
     @classmethod
     def record(cls, subject, user, action, comment="", at=None):
@@ -382,6 +403,8 @@ class ChainSeal(models.Model):
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
     signature = models.CharField(_("signature"), max_length=64)
     sealed_at = models.DateTimeField(_("sealed at"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["village", "position"]
