@@ -163,7 +163,8 @@ AXES_FAILURE_LIMIT = min(int(os.environ.get("LOGIN_FAILURE_LIMIT", "10")), 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "common.clients.client_address"
-# A lockout ends LOGIN_LOCKOUT_MINUTES after it began, whatever is tried meanwhile.
+# A lockout ends LOGIN_LOCKOUT_MINUTES after the failure that caused it, whatever is tried
+# meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_ENABLE_ADMIN = False  # villages/admin.py scopes lockouts to the township
