@@ -8,4 +8,5 @@ class DisclosuresConfig(AppConfig):
 
     def ready(self):
         # Connects the signal that deletes a receipt photo's files with its row.
+        from disclosures import checks  # noqa: F401
         from disclosures.finance import photos  # noqa: F401

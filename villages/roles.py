@@ -168,6 +168,16 @@ def ensure_role_groups(**kwargs):
     """Create or refresh the role groups. Runs after every migrate; safe to repeat."""
     from django.contrib.auth.models import Group, Permission
 
+    from villages.security import by_migration
+
+    token = by_migration.set(True)
+    try:
+        _set_role_permissions(Group, Permission)
+    finally:
+        by_migration.reset(token)
+
+
+def _set_role_permissions(Group, Permission):
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []

@@ -21,6 +21,9 @@ from common.clients import client_address
 # The request being answered, so that a change to a user's groups or permissions names
 # who made it and from where (m2m_changed gets neither). Set by AccountLogMiddleware.
 current_request = contextvars.ContextVar("current_request", default=None)
+# Set while `migrate` refreshes the role groups (villages/roles.py): the code's doing, not
+# a person's, and recorded in the code's history.
+by_migration = contextvars.ContextVar("by_migration", default=False)
 
 
 def people_of(user):
@@ -184,6 +187,8 @@ def membership_changed(sender, instance, action, reverse, model, pk_set, **kwarg
     if action not in ("post_add", "post_remove") or not pk_set:
         return
     sign = "+" if action == "post_add" else "-"
+    if by_migration.get():
+        return
     if sender is Group.permissions.through:
         if not reverse:  # A role's permissions: concerns everyone in it, logged once.
             names = " ".join(sign + name for name in _names(model, pk_set))

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
 
+from disclosures.checks import chain_signing_key
 from disclosures.finance.photos import attach_receipt
 from disclosures.models import ChainHead, ChainSeal, LedgerMonth
 from disclosures.publishing import chain_fingerprint, link_signature
@@ -282,3 +283,11 @@ def test_the_signature_is_hmac_of_village_position_and_fingerprint(wumiao, augus
     seal = ChainSeal.objects.get(village=wumiao, position=1)
     assert seal.signature == link_signature(wumiao.code, 1, august.fingerprint)
     assert seal.signature != hashlib.sha256(august.fingerprint.encode()).hexdigest()
+
+
+def test_the_deploy_check_wants_a_real_signing_key(settings):
+    assert [w.id for w in chain_signing_key(None)] == ["disclosures.W001"]
+    settings.CHAIN_SIGNING_KEY = settings.SECRET_KEY
+    assert chain_signing_key(None)
+    settings.CHAIN_SIGNING_KEY = "k" * 48
+    assert chain_signing_key(None) == []
