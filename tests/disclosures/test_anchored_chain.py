@@ -291,3 +291,16 @@ def test_the_deploy_check_wants_a_real_signing_key(settings):
     assert chain_signing_key(None)
     settings.CHAIN_SIGNING_KEY = "k" * 48
     assert chain_signing_key(None) == []
+
+
+def test_a_disclosure_page_warns_when_it_no_longer_matches(client, wumiao):
+    disclosure = make_disclosure(wumiao)
+    url = f"/v/{wumiao.code}/d/{disclosure.pk}/"
+    assert disclosure.short_fingerprint in client.get(url).content.decode()
+
+    tamper("UPDATE disclosures_disclosure SET body = '改过的内容' WHERE id = %s", [disclosure.pk])
+    wumiao.bump_public_version()
+
+    page = client.get(url).content.decode()
+    assert WARNING in page
+    assert disclosure.short_fingerprint not in page
