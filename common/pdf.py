@@ -1,11 +1,48 @@
 """HTML to PDF with WeasyPrint, for signs, notice-board posters and booklets."""
 
+import mimetypes
 import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+class PortalFetcher(URLFetcher):
+    """What WeasyPrint may load while laying out a PDF: data: URIs (the QR codes) and the
+    portal's own static files, read from disk. No file://, no network: a text typed into
+    a published record cannot make the server read a local file or call an address."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("data",))
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        found = static_file(url)
+        if found is None:
+            raise ValueError(f"PDFs load only data: URIs and static files, not {url[:200]}")
+        content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": content_type})
+
+
+def static_file(url):
+    """The file of one of the portal's static files addressed by `url`, or None."""
+    parts = urlsplit(url)
+    prefix = "/" + settings.STATIC_URL.lstrip("/")
+    if parts.scheme not in ("http", "https") or not parts.path.startswith(prefix):
+        return None
+    try:
+        found = finders.find(unquote(parts.path[len(prefix) :]))
+    except SuspiciousFileOperation:  # ../ out of the static folders
+        return None
+    return Path(found) if found else None
 
 
 def render_pdf(template_name, context, request=None):
@@ -16,7 +53,8 @@ def render_pdf(template_name, context, request=None):
     """
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request else settings.PUBLIC_BASE_URL
-    return HTML(string=html, base_url=base_url).write_pdf(font_config=FontConfiguration())
+    document = HTML(string=html, base_url=base_url, url_fetcher=PortalFetcher())
+    return document.write_pdf(font_config=FontConfiguration())
 
 
 def css_string(text):

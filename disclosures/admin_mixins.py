@@ -93,6 +93,21 @@ class ReviewAdminMixin:
         opts = self.model._meta
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
 
+    def save_formset(self, request, form, formset, change):
+        rows = formset.save(commit=False)
+        for row in rows:
+            if hasattr(row, "stamp"):
+                row.stamp(request.user)
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.has_changed() or any(formset.has_changed() for formset in formsets):
+            form.instance.record_edit(request.user)
+
     # What is submitted waits for review; what is published is public record.
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)

@@ -10,6 +10,7 @@ class DisclosuresConfig(AppConfig):
 
     def ready(self):
         # Connects the signal that deletes a receipt photo's files with its row.
+        from disclosures import checks  # noqa: F401
         from disclosures.finance import photos  # noqa: F401
 
         # Connect what publishing queues: the month's poster, the power-list booklet.

@@ -22,7 +22,7 @@ from disclosures.finance.models import (
 from disclosures.generated import GeneratedFile
 from disclosures.matters.models import MajorMatter, MatterStep
 from disclosures.powers.models import PowerItem, PowerStep
-from disclosures.publishing import ReviewEvent, Status
+from disclosures.publishing import ChainHead, ChainSeal, ReviewEvent, Status
 from disclosures.questions.models import Answer, Question, QuestionAttempt, QuestionEvent
 from disclosures.sunshine.models import (
     CadreEvaluation,
@@ -40,6 +40,8 @@ __all__ = [
     "Cadre",
     "CadreEvaluation",
     "CatalogItem",
+    "ChainHead",
+    "ChainSeal",
     "Category",
     "Contract",
     "Disclosure",

@@ -12,7 +12,9 @@ refuse an UPDATE or DELETE of published rows (migration 0004).
 """
 
 import hashlib
+import hmac
 import json
+from functools import cached_property
 
 from django.apps import apps
 from django.conf import settings
@@ -54,6 +56,21 @@ def chain_fingerprint(previous, content):
     digest.update(b"\n")
     digest.update(canonical_json(content))
     return digest.hexdigest()
+
+
+def signature(*parts):
+    """HMAC-SHA256 with the chain signing key, which lives in the environment and never in
+    the database: whoever can only write to the database cannot sign."""
+    message = "|".join(str(part) for part in parts).encode()
+    return hmac.new(settings.CHAIN_SIGNING_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def link_signature(village_code, position, fingerprint):
+    return signature("link", village_code, position, fingerprint)
+
+
+def head_signature(village_code, length, fingerprint):
+    return signature("head", village_code, length, fingerprint)
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -166,6 +183,17 @@ class Publishable(models.Model):
     def short_fingerprint(self):
         return self.fingerprint[:10]
 
+    def evidence_files(self):
+        """(label, stored file, SHA-256) of every file its fingerprint covers. Subclasses
+        with receipt photos or attachments override this."""
+        return []
+
+    @cached_property
+    def fingerprint_broken(self):
+        """Public pages show a warning instead of the fingerprint when this is true. A
+        page that has already loaded what it shows sets it with mark_shown()."""
+        return bool(shown_problems([(self, self.canonical_content())]))
+
     # Workflow. Each step checks the rule, changes the status and logs who did it.
 
     def submit(self, user, comment=""):
@@ -200,18 +228,43 @@ class Publishable(models.Model):
             self.status = Status.PUBLISHED
             self.published_by, self.published_at = user, when or timezone.now()
             self._save_transition(user, "publish", comment, at=self.published_at)
+            ChainSeal.seal(self)
             self.village.bump_public_version()
             published.send(sender=type(self), item=self)
 
     def validate_for_submission(self):
         """Subclasses refuse to submit incomplete content here."""
 
+    def record_edit(self, user, comment=""):
+        """Log that `user` entered, imported or changed this or any of its lines: whoever
+        did may not review it (four eyes)."""
+        ReviewEvent.record(self, user, ReviewEvent.Action.EDIT, comment)
+
+    def line_editors(self):
+        """Ids of whoever typed or last changed one of its lines, as the lines record it.
+        Subclasses whose lines carry TypedBy fields override this."""
+        return set()
+
+    def editors(self):
+        """Ids of everyone who entered, imported, changed or submitted it or its lines."""
+        logged = ReviewEvent.for_subject(self).filter(
+            action__in=[ReviewEvent.Action.EDIT, ReviewEvent.Action.SUBMIT]
+        )
+        return (
+            {self.created_by_id, self.submitted_by_id}
+            | set(logged.values_list("user_id", flat=True))
+            | self.line_editors()
+        ) - {None}
+
     def _check_reviewer(self, user):
         if not user.has_perm(self.publish_permission):
             raise PermissionDenied(_("You are not allowed to review this."))
-        if user.pk in (self.created_by_id, self.submitted_by_id):
+        if user.pk in self.editors():
             raise PermissionDenied(
-                _("Four eyes: the person who entered or submitted this cannot also publish it.")
+                _(
+                    "Four eyes: whoever entered, imported, changed or submitted this or any "
+                    "of its lines cannot also publish it."
+                )
             )
 
     def _save_transition(self, user, action, comment, at=None):
@@ -236,6 +289,41 @@ class Publishable(models.Model):
         return max(tails) if tails else None
 
 
+class TypedBy(models.Model):
+    """Who typed a line and who last changed it (four eyes per line)."""
+
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def stamp(self, user):
+        if self.pk is None:
+            self.entered_by = user
+        self.changed_by = user
+
+
+def editor_ids(lines):
+    """Ids of whoever typed or changed any of these TypedBy lines, in one query."""
+    pairs = lines.values_list("entered_by_id", "changed_by_id")
+    return {user_id for pair in pairs for user_id in pair if user_id is not None}
+
+
 def chain_members():
     """Every kind of disclosure that links into a village's fingerprint chain: the
     concrete Publishable models of this app, whichever feature defines them."""
@@ -246,10 +334,22 @@ def chain_members():
     ]
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """For logs: rows are added, never changed or deleted (on PostgreSQL the database
+    refuses too, migration 0013)."""
+
+    def update(self, **kwargs):
+        raise PublishedRecordError(_("This log is append-only."))
+
+    def delete(self):
+        raise PublishedRecordError(_("This log is append-only."))
+
+
 class ReviewEvent(models.Model):
     """One step of the review workflow of any disclosure: who, when, what, and why."""
 
     class Action(models.TextChoices):
+        EDIT = "edit", _("Entered or changed")
         SUBMIT = "submit", _("Submitted")
         SEND_BACK = "send_back", _("Sent back")
         PUBLISH = "publish", _("Published")
@@ -264,6 +364,8 @@ class ReviewEvent(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("review step")
@@ -272,6 +374,14 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PublishedRecordError(_("This log is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublishedRecordError(_("This log is append-only."))
 
     @classmethod
     def record(cls, subject, user, action, comment="", at=None):
@@ -289,6 +399,241 @@ class ReviewEvent(models.Model):
         return cls.objects.filter(
             content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
         ).select_related("user")
+
+
+class ChainSeal(models.Model):
+    """The signing key's mark on one link, written when it is published: nobody without
+    the key can seal a recomputed fingerprint. Also how /verify/ finds a printed one."""
+
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
+    )
+    position = models.PositiveIntegerField(_("position in the chain"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village", "position"]
+        verbose_name = _("chain seal")
+        verbose_name_plural = _("chain seals")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "position"], name="one_seal_per_link")
+        ]
+        indexes = [
+            # /verify/?q=<the printed 10 characters>: a prefix search (LIKE 'abc%').
+            models.Index(
+                fields=["fingerprint"],
+                name="seal_fingerprint_idx",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.village_id}#{self.position} {self.fingerprint[:10]}"
+
+    @property
+    def is_genuine(self):
+        expected = link_signature(self.village.code, self.position, self.fingerprint)
+        return hmac.compare_digest(expected, self.signature)
+
+    @classmethod
+    def seal(cls, link):
+        """Seal a link just published, and move the village's signed head to it."""
+        cls.create_for(link)
+        ChainHead.move_to(link)
+
+    @classmethod
+    def create_for(cls, link):
+        village = link.village
+        return cls.objects.create(
+            village=village,
+            position=link.chain_position,
+            content_type=ContentType.objects.get_for_model(link),
+            object_id=link.pk,
+            fingerprint=link.fingerprint,
+            signature=link_signature(village.code, link.chain_position, link.fingerprint),
+        )
+
+
+class ChainHead(models.Model):
+    """How long a village's chain is and how it ends, signed: deleting the newest items
+    (or rolling the head back) leaves a head whose signature nobody without the key can
+    make."""
+
+    village = models.OneToOneField(
+        "villages.Village",
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("village"),
+    )
+    length = models.PositiveIntegerField(_("length"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=64)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("chain head")
+        verbose_name_plural = _("chain heads")
+
+    def __str__(self):
+        return f"{self.village_id}: {self.length}"
+
+    @property
+    def is_genuine(self):
+        expected = head_signature(self.village.code, self.length, self.fingerprint)
+        return hmac.compare_digest(expected, self.signature)
+
+    @classmethod
+    def move_to(cls, link):
+        village = link.village
+        cls.objects.update_or_create(
+            village=village,
+            defaults={
+                "length": link.chain_position,
+                "fingerprint": link.fingerprint,
+                "signature": head_signature(village.code, link.chain_position, link.fingerprint),
+                "updated_at": timezone.now(),
+            },
+        )
+
+
+def seal_existing(village):
+    """Once, after upgrading: seal the links published before seals existed, and sign
+    the head, if everything else about the village's chain verifies. Returns the number
+    sealed, or None (nothing written) when the chain has other problems."""
+    with transaction.atomic():
+        count, problems = verify_village(village)
+        seal_problems = (_("has no signed seal"), _("has no signed head"))
+        if any(problem not in seal_problems for _what, problem in problems):
+            return None
+        links = chain_links(village)
+        sealed = set(ChainSeal.objects.filter(village=village).values_list("position", flat=True))
+        new = [link for link in links if link.chain_position not in sealed]
+        for link in new:
+            ChainSeal.create_for(link)
+        if links and not ChainHead.objects.filter(village=village).exists():
+            ChainHead.move_to(links[-1])
+        return len(new)
+
+
+def shown_problems(shown):
+    """Of [(published item, the canonical content a page shows of it)], those whose
+    content no longer matches the fingerprint, or whose fingerprint is not the one
+    sealed when it was published. One query for the seals, whatever the number."""
+    if not shown:
+        return []
+    village = shown[0][0].village
+    seals = {
+        seal.position: seal
+        for seal in ChainSeal.objects.filter(
+            village=village, position__in=[item.chain_position for item, _ in shown]
+        )
+    }
+    broken = []
+    for item, content in shown:
+        seal = seals.get(item.chain_position)
+        if seal is not None:
+            seal.village = village
+        if (
+            chain_fingerprint(item.previous_fingerprint, content) != item.fingerprint
+            or seal is None
+            or seal.fingerprint != item.fingerprint
+            or not seal.is_genuine
+        ):
+            broken.append(item)
+    return broken
+
+
+def mark_shown(shown):
+    """Set fingerprint_broken on each item of [(item, content shown)] for the templates."""
+    broken = shown_problems(shown)
+    for item, _content in shown:
+        item.fingerprint_broken = item in broken
+
+
+def file_problem(stored, sha256):
+    """Why a stored evidence file no longer is what was published, or None."""
+    try:
+        with stored.storage.open(stored.name, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return _("its file is missing")
+    if not hmac.compare_digest(digest, sha256):
+        return _("its file no longer matches the SHA-256 it was published with")
+    return None
+
+
+def chain_links(village):
+    """A village's published links, in chain order."""
+    return sorted(
+        (
+            link
+            for model in chain_members()
+            for link in model.objects.published().filter(**model.chain_filter(village))
+        ),
+        key=lambda link: link.chain_position or 0,
+    )
+
+
+def verify_village(village):
+    """Every problem of one village's chain, as (what, problem): the content against the
+    fingerprints (verify_chain), the fingerprints against their signed seals, the
+    chain's length and end against its signed head, and the stored evidence files
+    against their SHA-256. Returns (number of links, problems)."""
+    links = chain_links(village)
+    problems = [(str(link), problem) for link, problem in verify_chain(links)]
+    seals = {seal.position: seal for seal in ChainSeal.objects.filter(village=village)}
+    for seal in seals.values():
+        seal.village = village
+    for link in links:
+        problem = _seal_problem(link, seals.get(link.chain_position))
+        if problem:
+            problems.append((str(link), problem))
+        for label, stored, sha256 in link.evidence_files():
+            problem = file_problem(stored, sha256)
+            if problem:
+                problems.append((f"{link}: {label}", problem))
+    problems += _head_problems(village, links, seals)
+    return len(links), problems
+
+
+def _seal_problem(link, seal):
+    if seal is None:
+        return _("has no signed seal")
+    if not seal.is_genuine:
+        return _("its seal is not signed with the portal's key")
+    if seal.fingerprint != link.fingerprint:
+        return _("its fingerprint is not the one sealed when it was published")
+    return None
+
+
+def _head_problems(village, links, seals):
+    head = ChainHead.objects.filter(village=village).first()
+    if head is None:
+        return [(_("the chain"), _("has no signed head"))] if links else []
+    head.village = village
+    if not head.is_genuine:
+        return [(_("the chain"), _("its head is not signed with the portal's key"))]
+    present = {link.chain_position for link in links}
+    problems = []
+    for position in sorted(set(range(1, head.length + 1)) - present):
+        seal = seals.get(position)
+        what = _("item %(position)d of the chain") % {"position": position}
+        if seal is not None:
+            what += f" ({seal.content_type.name} #{seal.object_id}, {seal.fingerprint[:10]})"
+        problems.append((what, _("was published and is missing")))
+    for link in links:
+        beyond = (link.chain_position or 0) > head.length
+        if beyond or (link.chain_position == head.length and link.fingerprint != head.fingerprint):
+            problems.append((str(link), _("is not in the chain its signed head names")))
+    return problems
 
 
 def verify_chain(links):

@@ -11,6 +11,7 @@ from disclosures.matters import views as matters
 from disclosures.powers import views as powers
 from disclosures.questions import views as questions
 from disclosures.sunshine import views as sunshine
+from disclosures.verification import views as verification
 from disclosures.village_page.views import village_feed, village_json, village_page
 
 
@@ -75,6 +76,8 @@ urlpatterns = [
     # Open data: the village page's JSON twin and the feed of what the village publishes.
     path("v/<village_code:code>.json", village_json, name="village_json"),
     path("v/<village_code:code>/feed.atom", village_feed, name="village_feed"),
+    # Anyone checks a printed fingerprint: which village, which item, does it still match.
+    path("verify/", verification.verify, name="verify"),
     path(
         "v/<village_code:code>/finance/<period:period>/",
         finance.finance_month,

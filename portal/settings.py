@@ -3,6 +3,7 @@
 SQLite is the embedded default; set DATABASE_URL to use PostgreSQL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -48,6 +49,13 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 # (disclosures/questions/views.py).
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
+# Signs every published fingerprint and each village's chain head (HMAC-SHA256): keep it
+# outside the database and its backups, long and random, and never change it (the old
+# signatures would no longer verify). The fallback only exists for development and tests.
+CHAIN_SIGNING_KEY = os.environ.get(
+    "CHAIN_SIGNING_KEY", "insecure-development-chain-key-set-CHAIN_SIGNING_KEY-in-production"
+)
+
 # The absolute address printed on every QR sign. Signs hang on walls for years:
 # change it only together with a redirect from the old address.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -73,6 +81,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "villages",
     "disclosures",
 ]
@@ -87,9 +96,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "villages.security.AccountLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username or client before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -195,6 +213,28 @@ CACHES = caches(REDIS_URL)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGIN_URL = "admin:login"
+
+# Staff sessions (only staff log in): a working day at most, and gone with the browser.
+# Changing a password ends the user's other sessions (Django's session auth hash).
+SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_HOURS", "8")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login protection (django-axes): after LOGIN_FAILURE_LIMIT failed logins within the
+# lock time, a user name is locked, and so is a client address, for LOGIN_LOCKOUT_MINUTES
+# after the last failure. The address is the one CLIENT_ADDRESS_HEADER names, never an
+# X-Forwarded-For nobody vouches for. Township staff and the superuser lift lockouts in
+# the admin; every login, failure, logout and lockout is in the account log.
+AXES_FAILURE_LIMIT = min(int(os.environ.get("LOGIN_FAILURE_LIMIT", "10")), 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "common.clients.client_address"
+# A lockout ends LOGIN_LOCKOUT_MINUTES after the failure that caused it, whatever is tried
+# meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_ENABLE_ADMIN = False  # villages/admin.py scopes lockouts to the township
+AXES_DISABLE_ACCESS_LOG = True  # the account log (villages/security.py) keeps logins
+AXES_VERBOSE = False
 
 DJANGO_TABLES2_TEMPLATE = "includes/_table.html"
 

@@ -24,6 +24,7 @@ FEATURES = (
     "questions",
     "compliance",
     "assets",
+    "verification",
 )
 # Folders that gather every feature for one page (the village page, the staff's work
 # queue): they may import any feature, and no feature imports them.

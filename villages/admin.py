@@ -1,3 +1,5 @@
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -8,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import District, Township, Village
+from villages.security import SecurityEvent, people_of, record
 from villages.signs import render_signs
 
 
@@ -136,3 +139,81 @@ class VillageAdmin(admin.ModelAdmin):
 
     def has_print_permission(self, request):
         return request.user.has_perm("villages.print_signs")
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The account log, read-only: township staff see the people of their townships."""
+
+    list_display = ["at", "kind", "username", "client", "actor", "detail"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
+    search_fields = ["username", "client"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessAttempt)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Failed logins being counted (django-axes). Deleting one lifts its lock."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
+    search_fields = ["username", "ip_address"]
+    fields = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    readonly_fields = fields
+    actions = ["lift_locks"]
+
+    def get_queryset(self, request):
+        attempts = super().get_queryset(request)
+        if request.user.is_superuser:
+            return attempts
+        usernames = people_of(request.user).values_list("username", flat=True)
+        return attempts.filter(username__in=usernames)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # lift_locks says what it does, and logs it
+        return actions
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("locked"), boolean=True)
+    def locked(self, attempt):
+        return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    def delete_model(self, request, obj):
+        self.lift(request, [obj])
+
+    @admin.action(description=_("Lift the selected lockouts"), permissions=["delete"])
+    def lift_locks(self, request, queryset):
+        self.lift(request, list(queryset))
+        self.message_user(request, _("Lockouts lifted."), messages.SUCCESS)
+
+    def delete_queryset(self, request, queryset):
+        self.lift(request, list(queryset))
+
+    def lift(self, request, attempts):
+        for attempt in attempts:
+            record(
+                SecurityEvent.Kind.UNLOCKED,
+                request=request,
+                username=attempt.username,
+                detail=_("client %(address)s, %(count)d failed logins")
+                % {"address": attempt.ip_address, "count": attempt.failures_since_start},
+            )
+            attempt.delete()

@@ -201,4 +201,5 @@ class Village(models.Model):
 
 
 # Declared in its own module; imported here so Django registers it with the app.
+from villages.security import SecurityEvent  # noqa: E402, F401
 from villages.visits import VillageVisitDay  # noqa: E402, F401

@@ -132,6 +132,10 @@ ROLE_PERMISSIONS = {
         "disclosures.publish_contract",
     ],
     TOWNSHIP_STAFF: [
+        # The account log and the lockouts of the people of the township.
+        "villages.view_securityevent",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
         "villages.view_township",
         "villages.change_township",  # Its supervision telephone and answer deadline only.
         "villages.view_village",
@@ -185,6 +189,16 @@ def ensure_role_groups(**kwargs):
     """Create or refresh the role groups. Runs after every migrate; safe to repeat."""
     from django.contrib.auth.models import Group, Permission
 
+    from villages.security import by_migration
+
+    token = by_migration.set(True)
+    try:
+        _set_role_permissions(Group, Permission)
+    finally:
+        by_migration.reset(token)
+
+
+def _set_role_permissions(Group, Permission):
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []

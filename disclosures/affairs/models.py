@@ -257,6 +257,9 @@ class Disclosure(Publishable):
                 {"item": _("The monthly finance list is entered as a ledger month.")}
             )
 
+    def evidence_files(self):
+        return [(a.title, a.file, a.sha256) for a in self.attachments.all()]
+
     def canonical_content(self):
         return {
             "type": "disclosure",

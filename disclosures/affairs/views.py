@@ -88,9 +88,15 @@ def attachment_response(attachment, *, thumbnail=False, public=True):
     except FileNotFoundError as error:
         raise Http404 from error
     response = FileResponse(
-        handle, content_type=content_type, filename=f"{attachment.token}.{attachment.extension}"
+        handle,
+        content_type=content_type,
+        filename=f"{attachment.token}.{attachment.extension}",
+        # A PDF may hold script or forms: downloaded, never rendered in the portal's origin.
+        as_attachment=attachment.extension == "pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser render it anyway: no script, no plug-in, no same-origin access.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     response["Cache-Control"] = PUBLIC_CACHE if public else "private, no-store"
     return response
 

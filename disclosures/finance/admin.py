@@ -79,7 +79,10 @@ class EntryInlineMixin(EditableWithParentMixin):
         "approved_by",
         "major_matter",
         "contract",
+        "entered_by",
+        "changed_by",
     ]
+    readonly_fields = ["entered_by", "changed_by"]
     parent_village_id = None
     parent_year = None
 

@@ -20,7 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from disclosures.finance import bulk_receipts
 from disclosures.finance.models import LedgerEntry, ReceiptPhoto
@@ -116,7 +116,12 @@ class ReceiptPhotoAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             raise PermissionDenied  # photos are added or deleted, never replaced
-        store_receipt(obj, form.prepared)
+        with transaction.atomic():
+            store_receipt(obj, form.prepared)
+            obj.entry.parent_list.record_edit(
+                request.user,
+                pgettext("receipts", "Photo added to %(entry)s.") % {"entry": obj.entry},
+            )
 
     # A photo is never changed; it is deleted only while its list is editable.
     def has_change_permission(self, request, obj=None):
@@ -127,12 +132,20 @@ class ReceiptPhotoAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
             obj is None or entry_is_editable(obj.entry)
         )
 
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            obj.delete()
+            obj.entry.parent_list.record_edit(
+                request.user,
+                pgettext("receipts", "Photo removed from %(entry)s.") % {"entry": obj.entry},
+            )
+
     def delete_queryset(self, request, queryset):
         kept = 0
         with transaction.atomic():
             for photo in queryset.select_related("entry__ledger", "entry__correction"):
                 if entry_is_editable(photo.entry):
-                    photo.delete()
+                    self.delete_model(request, photo)
                 else:
                     kept += 1
         if kept:

@@ -793,7 +793,12 @@ def import_entries(month, user, content):
             )
         result = parse_entries(month, content)
         if result.is_valid:
+            for entry in result.entries:
+                entry.stamp(user)
             LedgerEntry.objects.bulk_create(result.entries)
+            month.record_edit(
+                user, _("Imported %(count)d entries.") % {"count": len(result.entries)}
+            )
     return result
 
 

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from common.text import clean_model_text
 from disclosures.money import to_yuan
-from disclosures.publishing import Publishable, PublishableQuerySet, PublishedRecordError, Status
+from disclosures.publishing import (
+    Publishable,
+    PublishableQuerySet,
+    PublishedRecordError,
+    Status,
+    TypedBy,
+    editor_ids,
+)
 from villages.models import Township, Village
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -152,6 +159,13 @@ class Summary:
         income = sum((e.amount for e in entries if e.kind == Kind.INCOME), Decimal("0"))
         expense = sum((e.amount for e in entries if e.kind == Kind.EXPENSE), Decimal("0"))
         return cls(opening=opening, income=income, expense=expense)
+
+
+def receipt_files(photos):
+    return [
+        (_("receipt photo of %(entry)s") % {"entry": photo.entry}, photo.image, photo.sha256)
+        for photo in photos.select_related("entry")
+    ]
 
 
 def entries_content(entries):
@@ -336,16 +350,27 @@ class LedgerMonth(Publishable):
                 % {"closing": f"{to_yuan(self.summarize().closing):,}"}
             )
 
-    def canonical_content(self):
-        entries = self.original_entries().select_related(
-            "category__parent", "major_matter", "contract"
-        )
+    def line_editors(self):
+        return editor_ids(self.original_entries())
+
+    def evidence_files(self):
+        return receipt_files(ReceiptPhoto.objects.filter(entry__in=self.original_entries()))
+
+    def canonical_content(self, entries=None):
+        """What the fingerprint covers. `entries`: the month's original lines already
+        loaded (category__parent, major_matter, photos), to check a page against."""
+        if entries is None:
+            entries = (
+                self.original_entries()
+                .select_related("category__parent", "major_matter", "contract")
+                .prefetch_related("photos")
+            )
         return {
             "type": "ledger_month",
             "village": self.village.code,
             "period": self.period_slug,
             "opening_balance": str(to_yuan(self.opening_balance)),
-            "entries": entries_content(entries.prefetch_related("photos")),
+            "entries": entries_content(entries),
             # Only when given, so that the fingerprints of earlier months stay as they were.
             **({"opening_reason": self.opening_reason} if self.opening_reason else {}),
             **(
@@ -439,10 +464,17 @@ class LedgerCorrection(Publishable):
         if not (self.reason or "").strip():
             raise ValidationError({"reason": _("A correction must give its reason.")})
 
-    def canonical_content(self):
-        entries = self.entries.select_related(
-            "category__parent", "major_matter", "contract"
-        ).prefetch_related("photos")
+    def line_editors(self):
+        return editor_ids(self.entries.all())
+
+    def evidence_files(self):
+        return receipt_files(ReceiptPhoto.objects.filter(entry__correction=self))
+
+    def canonical_content(self, entries=None):
+        if entries is None:
+            entries = self.entries.select_related(
+                "category__parent", "major_matter", "contract"
+            ).prefetch_related("photos")
         return {
             "type": "ledger_correction",
             "village": self.ledger.village.code,
@@ -498,7 +530,7 @@ class LedgerEntryQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(TypedBy):
     """One line of a monthly finance list: an income or an expense with its voucher.
 
     An entry of a correction (`correction` set) adjusts the month: its amount may be
@@ -599,6 +631,11 @@ class LedgerEntry(models.Model):
         if self.correction_id:
             return LedgerCorrection.objects.published().filter(pk=self.correction_id).exists()
         return LedgerMonth.objects.published().filter(pk=self.ledger_id).exists()
+
+    @property
+    def parent_list(self):
+        """What publishing this line goes through: its correction, or its month."""
+        return self.correction if self.correction_id else self.ledger
 
     @property
     def is_adjustment(self):

@@ -21,6 +21,7 @@ from common.qr import public_url, qr_png_data_uri, scan_url
 from disclosures.finance.models import LedgerEntry, Summary, carried_opening, correction_shifts
 from disclosures.finance.report import resolved_matter_ids, unlinked_large_expenses
 from disclosures.money import capital_yuan
+from disclosures.publishing import mark_shown
 
 SIZES = {"a4": "A4", "a3": "A3"}
 POSTER_CACHE_SECONDS = 24 * 3600
@@ -49,7 +50,8 @@ def poster_context(month, size="a4"):
     entries = list(
         month.original_entries()
         .with_matter_resolution()
-        .select_related("category__parent")
+        .select_related("category__parent", "major_matter", "contract")
+        .prefetch_related("photos")
         .order_by("date", "voucher_number", "pk")
     )
     corrections = list(
@@ -60,11 +62,19 @@ def poster_context(month, size="a4"):
     adjusting = (
         LedgerEntry.objects.filter(correction__in=corrections)
         .with_matter_resolution()
-        .select_related("category__parent")
+        .select_related("category__parent", "major_matter", "contract")
+        .prefetch_related("photos")
     )
     by_correction = {}
     for entry in adjusting.order_by("date", "voucher_number", "pk"):
         by_correction.setdefault(entry.correction_id, []).append(entry)
+    for correction in corrections:
+        correction.ledger = month  # loaded already: its village names the chain
+    # The poster shows a fingerprint only while it still matches what is printed.
+    mark_shown(
+        [(month, month.canonical_content(entries))]
+        + [(c, c.canonical_content(by_correction.get(c.pk, []))) for c in corrections]
+    )
     before = month.summarize(entries)
     title = pgettext("poster", "%(village)s %(year)d-%(month)d finance disclosure") % {
         "village": village.name,
@@ -95,6 +105,8 @@ def poster_context(month, size="a4"):
         ),
         "running_fingerprint": css_string(
             pgettext("poster", "Fingerprint %(short)s") % {"short": month.short_fingerprint}
+            if not month.fingerprint_broken
+            else pgettext("poster", "Warning: the fingerprint no longer matches")
         ),
         # Translators: keep {page} and {pages}; the PDF fills them with the page numbers.
         "page_counter": page_counter_css(pgettext("poster", "Page {page} of {pages}")),

@@ -164,6 +164,14 @@ class MonthReport:
     def reviewer_name(self):
         return person_name(self.month.published_by)
 
+    def shown_content(self):
+        """[(the month or a correction, the canonical content of the lines shown)]: what
+        the page's fingerprints are checked against."""
+        return [(self.month, self.month.canonical_content(self.entries))] + [
+            (item.correction, item.correction.canonical_content(item.entries))
+            for item in self.corrections
+        ]
+
 
 def month_report(month, entries=None, related=()):
     """A published month with its published corrections: one query (the entries, with
@@ -192,6 +200,7 @@ def month_report(month, entries=None, related=()):
         key=lambda c: (c.published_at, c.pk),
     )
     for correction in corrections:
+        correction.ledger = month  # loaded already: its village names the chain
         correction.reviewer_name = person_name(correction.published_by)
         adjusting = by_correction[correction.pk]
         for number, entry in enumerate(adjusting, start=1):

@@ -15,6 +15,7 @@ from disclosures.finance.models import LedgerEntry, ReceiptPhoto
 from disclosures.finance.report import month_report, year_report
 from disclosures.finance.tables import LEDGER_SORTS, LedgerEntryTable
 from disclosures.opendata import json_response
+from disclosures.publishing import mark_shown
 from disclosures.questions.models import Question, public_questions
 
 # What the public pages need of a month (status too: Publishable.from_db reads it).
@@ -22,11 +23,14 @@ LIST_FIELDS = ("id", "village_id", "status", "year", "month", "opening_balance",
 # The month body also names the reviewer and shows the fingerprint.
 MONTH_FIELDS = (
     *LIST_FIELDS,
+    "published_at",
     "fingerprint",
     "published_by__username",
     "opening_reason",
     "negative_balance_reason",
 )
+# ... and checks that fingerprint against what it shows (publishing.mark_shown).
+MONTH_FIELDS += ("chain_position", "previous_fingerprint")
 MONTH_FIELDS += ("published_by__first_name", "published_by__last_name")
 
 
@@ -34,6 +38,8 @@ def month_context(month, sort=None, entries=None):
     """The month body (finance/includes/_month.html): one query, the entries with those of the
     month's published corrections. Sorting sorts the loaded list."""
     report = month_report(month, entries)
+    if entries is None:  # a draft's preview has no fingerprint to check
+        mark_shown(report.shown_content())
     questions = list(public_questions(Question.objects.filter(entry__ledger=month)))
     row_context = {
         "village_code": month.village.code,

@@ -391,6 +391,9 @@ class MatterStep(Publishable):
                 errors["votes_for"] = problem
         return errors
 
+    def evidence_files(self):
+        return [(a.title, a.file, a.sha256) for a in self.attachments.all()]
+
     def canonical_content(self):
         return {
             "type": "matter_step",

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from common.clients import client_address
 from common.text import clean_text as clean_typed
 from disclosures.caching import public_village, public_village_page
 from disclosures.finance.models import LedgerEntry
@@ -125,15 +126,6 @@ def _page(request, village):
     source = request.POST if request.method == "POST" else request.GET
     page = source.get("page", "")[:200]
     return page if page.startswith(village.get_absolute_url()) else ""
-
-
-def client_address(request):
-    """The phone's address: REMOTE_ADDR, or behind a proxy the header it sets
-    (settings.CLIENT_ADDRESS_HEADER; of X-Forwarded-For the last, the proxy's own entry)."""
-    header = settings.CLIENT_ADDRESS_HEADER
-    if header and request.META.get(header):
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _client_key(request):

@@ -44,11 +44,11 @@ def verify_fails(*args):
     return error.value, err.getvalue()
 
 
-def tamper(sql, params):
-    """Change a row behind the portal's back, as a database administrator could."""
+def tamper(sql, params, rows=1):
+    """Change rows behind the portal's back, as a database administrator could."""
     with bypassing_triggers(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        assert cursor.rowcount == 1
+        assert cursor.rowcount == rows
 
 
 # What a fingerprint is
@@ -332,9 +332,14 @@ def test_verify_ledgers_catches_a_rewritten_chain_link(wumiao):
     )
 
     _, err = verify_fails()
-    (problem,) = err.strip().splitlines()
-    assert str(september) in problem
-    assert "does not follow" in problem
+    lines = err.strip().splitlines()
+    assert len(lines) == 2
+    (edited,) = [p for p in lines if str(reload(august)) in p]
+    (following,) = [p for p in lines if str(september) in p]
+    assert str(reload(august)) in edited
+    assert "not the one sealed" in edited
+    assert str(september) in following
+    assert "does not follow" in following
 
 
 def test_verify_ledgers_catches_a_link_taken_out_of_the_chain(wumiao):
@@ -352,9 +357,13 @@ def test_verify_ledgers_catches_a_link_taken_out_of_the_chain(wumiao):
     _, err = verify_fails()
     lines = err.strip().splitlines()
     assert lines
-    assert all(str(september) in p for p in lines)
-    assert any("position 3" in p and "expected 2" in p for p in lines)
-    assert any("does not follow" in p for p in lines)
+    september_lines = [p for p in lines if str(september) in p]
+    assert any("position 3" in p and "expected 2" in p for p in september_lines)
+    assert any("does not follow" in p for p in september_lines)
+    # The signed head knows the chain had three links; the seal names the one missing.
+    (missing,) = [p for p in lines if str(september) not in p]
+    assert f"#{correction.pk}, {correction.short_fingerprint}" in missing
+    assert "is missing" in missing
 
 
 def test_the_demo_data_verifies(db):

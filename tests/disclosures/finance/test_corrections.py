@@ -247,6 +247,7 @@ def test_a_correction_goes_through_review_in_the_admin(
     assert list(
         ReviewEvent.for_subject(correction).values_list("action", "user__username", "comment")
     ) == [
+        ("edit", "accountant", ""),
         ("submit", "accountant", "请审核"),
         ("send_back", "reviewer", "理由写清楚"),
         ("submit", "accountant", "已改"),

@@ -12,8 +12,10 @@ from tests.disclosures.sunshine.sunshine_helpers import make_cadres, make_report
 
 # The village, its published reports, their evaluations, the visit's count.
 LIST_QUERIES = 4
-# The village, the report, its evaluations, questions, tasks and follow-ups, the visit's count.
-REPORT_QUERIES = 7
+# The village, the report, its evaluations, questions, tasks and follow-ups, the visit's
+# count; and the fingerprint check (publishing.shown_problems): the content again (four
+# queries) and the seal.
+REPORT_QUERIES = 12
 
 
 @pytest.fixture
