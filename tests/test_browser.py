@@ -110,7 +110,7 @@ def busy_village(wumiao):
 
 
 @contextmanager
-def phone_page(accept_language, *, javascript=False):
+def phone_page(accept_language, *, javascript=False, bypass_csp=False):
     """A WeChat-on-Android page, JavaScript disabled unless asked, in a fresh Chromium.
 
     Started inside the test, after the data exists, and closed before the database is
@@ -132,6 +132,8 @@ def phone_page(accept_language, *, javascript=False):
                 has_touch=True,
                 user_agent=WECHAT_ANDROID_UA,
                 java_script_enabled=javascript,
+                # The accessibility test injects axe-core, which the portal's CSP refuses.
+                bypass_csp=bypass_csp,
                 extra_http_headers={"Accept-Language": accept_language},
             )
             context.set_default_timeout(15_000)

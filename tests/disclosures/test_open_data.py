@@ -163,14 +163,15 @@ def test_the_twins_cost_a_fixed_number_of_queries(
     for number in range(months):
         make_contract(wumiao, f"HT-{number:03d}")
     # The village, months, the latest month's entries and their receipt photos, modules,
-    # timeliness (2), register flags (3).
-    with django_assert_num_queries(10):
+    # timeliness (2), register flags (3), the seals the fingerprints are checked against.
+    with django_assert_num_queries(11):
         client.get(f"/v/{wumiao.code}.json")
     # The village, assets, resources, contracts, rent lines, where the lists begin.
     with django_assert_num_queries(6):
         client.get(f"/v/{wumiao.code}/registers.json")
-    # The village, the month, its entries and their receipt photos.
-    with django_assert_num_queries(4):
+    # The village, the month, its entries and their receipt photos, and what the village's
+    # corrections changed (the balances carried forward).
+    with django_assert_num_queries(5):
         client.get(f"/v/{wumiao.code}/finance/2026-10.json")
     # The village, the year's months, their entries.
     with django_assert_num_queries(3):

@@ -27,7 +27,7 @@ def test_a_missing_page_in_chinese_leads_back_to_the_landing_page(client):
 
 @pytest.mark.django_db
 def test_a_missing_page_of_a_village_leads_back_to_the_village(client, wumiao):
-    response = client.get(f"/v/{wumiao.code}/finance/1999-01/", **ENGLISH)
+    response = client.get(f"/v/{wumiao.code}/matters/999999/", **ENGLISH)
     assert response.status_code == 404
     html = page(response)
     assert "There is no such page" in html

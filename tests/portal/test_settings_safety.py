@@ -15,7 +15,12 @@ from portal.settings import DEVELOPMENT_SECRET_KEY, secret_key
 
 BASE_DIR = settings.BASE_DIR
 # What a production machine has, less the secret: DEBUG off, behind a TLS proxy.
-PRODUCTION = {"DEBUG": "false", "HTTPS": "true", "ALLOWED_HOSTS": "cun.example.cn"}
+PRODUCTION = {
+    "DEBUG": "false",
+    "HTTPS": "true",
+    "ALLOWED_HOSTS": "cun.example.cn",
+    "CHAIN_SIGNING_KEY": secrets.token_urlsafe(40),
+}
 
 
 def manage(*args, **environment):

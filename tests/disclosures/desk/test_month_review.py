@@ -27,6 +27,7 @@ def august(wumiao, accountant, reviewer):
     line(august, 21, "记08-010", Kind.EXPENSE, "管理费用", "1500.00", approved_by="")
     august.opening_balance = Decimal("99.00")  # not July's closing
     august.opening_reason = "7月底的现金已交乡经管站代管"
+    august.negative_balance_reason = "修路款先由乡里垫付，下月拨回"
     august.save()
     august.submit(accountant)
     return august
