@@ -4,7 +4,8 @@
   what was sent back and why; villagers' questions waiting for an answer.
 - Reviewers: everything submitted for review in their villages, oldest first, that they
   may publish (never what they entered or submitted themselves: four eyes).
-- Township staff: overdue and escalated questions, villages behind on disclosures.
+- Township staff: overdue and escalated questions, villages behind on disclosures, and
+  their people's accounts locked out after failed logins.
 
 It gathers every feature, like the village page, so it may import any of them and no
 feature imports it. Each section is a few queries whatever the history, and lists at
@@ -14,9 +15,12 @@ most LIMIT lines with the total count beside it.
 import datetime
 from dataclasses import dataclass, field
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disclosures.affairs.models import Disclosure
@@ -25,6 +29,7 @@ from disclosures.finance.models import LedgerMonth
 from disclosures.publishing import ReviewEvent, Status, chain_members
 from disclosures.questions.models import Question, QuestionStatus, overdue_on, today
 from villages.models import Township, Village
+from villages.security import people_of
 
 LIMIT = 15
 # A list not yet due shows up this many days before its deadline.
@@ -258,6 +263,26 @@ def villages_behind(townships, on):
     return section
 
 
+def locked_accounts(user):
+    """Accounts of the user's townships' people locked out after failed logins (django-axes):
+    each opens the lockout list, where township staff lift it."""
+    section = Section("locked", _("Locked-out accounts"))
+    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    if not user.is_superuser:
+        attempts = attempts.filter(username__in=people_of(user).values("username"))
+    for attempt in attempts.order_by("-attempt_time"):
+        section.add(
+            Line(
+                text=attempt.username,
+                url=f"{admin_url(AccessAttempt, 'changelist')}?q={attempt.username}",
+                when=timezone.localdate(attempt.attempt_time),
+                note=_("%(count)d failed logins") % {"count": attempt.failures_since_start},
+                urgent=True,
+            )
+        )
+    return section
+
+
 def work_queue(user, on=None):
     """The user's queue, by what the user's roles may do."""
     on = on or today()
@@ -275,6 +300,7 @@ def work_queue(user, on=None):
         )
         queue.sections.append(questions_waiting(overdue, on, _("Overdue and escalated questions")))
         queue.sections.append(villages_behind(townships, on))
+        queue.sections.append(locked_accounts(user))
     elif user.has_perm("disclosures.answer_question"):
         queue.sections.append(
             questions_waiting(

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from PIL import Image
 
 from villages import views
@@ -38,7 +39,8 @@ def test_every_public_page_has_its_share_metadata(client, month, path):
     assert meta(html, "name", "description")
     assert meta(html, "property", "og:title")
     assert meta(html, "property", "og:description")
-    assert meta(html, "property", "og:image").startswith("http://testserver/")
+    # The address the portal is published at, never the request's Host header.
+    assert meta(html, "property", "og:image").startswith(f"{settings.PUBLIC_BASE_URL}/")
     assert '<link rel="icon" href="/favicon.ico"' in html
     assert "{#" not in html  # a template comment spread over lines is printed, not hidden
 
@@ -47,7 +49,8 @@ def test_a_village_page_shares_the_villages_name_and_picture(client, month):
     html = client.get("/v/371603201201/").content.decode()
     assert meta(html, "property", "og:title").startswith("五庙村 · 利国乡")
     assert "五庙村" in meta(html, "name", "description")
-    assert meta(html, "property", "og:image") == "http://testserver/v/371603201201/share.png"
+    card = f"{settings.PUBLIC_BASE_URL}/v/371603201201/share.png"
+    assert meta(html, "property", "og:image") == card
 
 
 def test_the_villages_picture_is_300_square_and_drawn_once(client, wumiao, monkeypatch):

@@ -201,3 +201,17 @@ def test_a_list_already_begun_comes_first_and_opens_the_draft(accountant, wumiao
     assert first.begun
     assert first.url == reverse("admin:disclosures_ledgermonth_change", args=[month.pk])
     assert "草稿" in first.note
+
+
+def test_township_staff_see_their_people_s_locked_accounts(township_staff, accountant, settings):
+    from axes.models import AccessAttempt
+
+    limit = settings.AXES_FAILURE_LIMIT
+    AccessAttempt.objects.create(username=accountant.username, failures_since_start=limit)
+    AccessAttempt.objects.create(username="stranger", failures_since_start=limit)
+    AccessAttempt.objects.create(username="other_accountant", failures_since_start=limit - 1)
+
+    locked = section(work_queue(township_staff, on=ON), "locked")
+
+    assert [line.text for line in locked.lines] == [accountant.username]
+    assert locked.lines[0].url.endswith(f"?q={accountant.username}")
