@@ -37,7 +37,9 @@ def secret_key(debug):
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a long random value when DEBUG is off (at least 50 "
             "characters, not the development key). Make one with: python3 -c "
-            "'import secrets; print(secrets.token_urlsafe(50))'"
+            "'import secrets; print(secrets.token_urlsafe(50))'. On a developer's machine, "
+            "after `make run` or `make test`: SECRET_KEY=$(cat .dev-secret-key) python "
+            "manage.py ... (or DEBUG=true)."
         )
     return key
 
