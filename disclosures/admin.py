@@ -4,6 +4,7 @@ pages that are not about one model (compliance, visits)."""
 
 from disclosures.affairs import admin as affairs_admin  # noqa: F401
 from disclosures.assets import admin as assets_admin  # noqa: F401
+from disclosures.compliance import admin_ranking  # noqa: F401
 from disclosures.finance import admin as finance_admin  # noqa: F401
 from disclosures.finance import admin_receipts  # noqa: F401
 from disclosures.matters import admin as matters_admin  # noqa: F401

@@ -9,6 +9,7 @@ imports this module.
 from disclosures.affairs.models import Cadre, CatalogItem, Disclosure, LivelihoodRow
 from disclosures.assets.models import Asset, Contract, Resource
 from disclosures.attachments import Attachment
+from disclosures.compliance.models import QuarterlyRanking, RankingFormula
 from disclosures.finance.models import (
     Category,
     FundingSource,
@@ -55,6 +56,8 @@ __all__ = [
     "MatterStep",
     "PowerItem",
     "PowerStep",
+    "QuarterlyRanking",
+    "RankingFormula",
     "Question",
     "QuestionAttempt",
     "QuestionEvent",

@@ -5,6 +5,7 @@ from django.urls import path, re_path, register_converter
 
 from disclosures.affairs import views as affairs
 from disclosures.assets import views as assets
+from disclosures.compliance import views as township
 from disclosures.finance import exports
 from disclosures.finance import views as finance
 from disclosures.matters import views as matters
@@ -39,6 +40,10 @@ class VillageCodeConverter:
         return value
 
 
+class TownshipCodeConverter(VillageCodeConverter):
+    regex = r"\d{9}"
+
+
 class YearConverter:
     """yyyy, as in /v/371603201201/finance/2022/."""
 
@@ -67,6 +72,7 @@ register_converter(PeriodConverter, "period")
 register_converter(QuarterConverter, "quarter")
 register_converter(YearConverter, "year")
 register_converter(VillageCodeConverter, "village_code")
+register_converter(TownshipCodeConverter, "township_code")
 register_converter(exports.ExportFormatConverter, "export_format")
 
 app_name = "disclosures"
@@ -76,6 +82,19 @@ urlpatterns = [
     # Open data: the village page's JSON twin and the feed of what the village publishes.
     path("v/<village_code:code>.json", village_json, name="village_json"),
     path("v/<village_code:code>/feed.atom", village_feed, name="village_feed"),
+    # The township: its villages, its quarterly rankings (一季一晒) and its feed.
+    path("t/<township_code:township>/", township.township_page, name="township"),
+    path("t/<township_code:township>/feed.atom", township.township_feed, name="township_feed"),
+    path(
+        "t/<township_code:township>/ranking/<year:year>-Q<quarter:quarter>/",
+        township.ranking_page,
+        name="ranking",
+    ),
+    path(
+        "t/<township_code:township>/ranking/<year:year>-Q<quarter:quarter>.json",
+        township.ranking_json,
+        name="ranking_json",
+    ),
     # Anyone checks a printed fingerprint: which village, which item, does it still match.
     path("verify/", verification.verify, name="verify"),
     path(

@@ -181,6 +181,11 @@ ROLE_PERMISSIONS = {
         "disclosures.view_contract",
         "disclosures.moderate_question",
         "disclosures.view_questionevent",
+        # The weights of the township's quarterly ranking (一季一晒).
+        "disclosures.view_rankingformula",
+        "disclosures.add_rankingformula",
+        "disclosures.change_rankingformula",
+        "disclosures.view_quarterlyranking",
     ],
 }
 

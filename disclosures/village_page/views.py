@@ -15,6 +15,7 @@ from common.qr import public_url
 from disclosures.affairs.public import module_summaries
 from disclosures.assets.models import village_register_flags
 from disclosures.caching import public_village, public_village_page
+from disclosures.compliance.models import latest_standing
 from disclosures.compliance.report import village_timeliness
 from disclosures.finance.opendata import month_document
 from disclosures.finance.tables import LEDGER_SORTS
@@ -44,6 +45,8 @@ def village_page(request, village):
         "question_record": QuestionRecord.for_village(village),
         # Rent overdue and other flags on the village's contracts (three queries).
         "register_flags": village_register_flags(village),
+        # Its points and rank in the township's latest quarterly ranking (one query).
+        "standing": latest_standing(village),
     }
     if months:
         context.update(month_context(months[0], request.GET.get("sort")))

@@ -14,11 +14,11 @@ WUMIAO_URL = "/v/371603201201/"
 
 # Village, published months, and the latest month's entries. Nothing else, whatever the history.
 # ... and this month's views, and the count of this visit (disclosures/caching.py).
-VILLAGE_PAGE_QUERIES = 16  # village, months, entries, receipt photos, modules, timeliness (2),
+VILLAGE_PAGE_QUERIES = 17  # village, months, entries, receipt photos, modules, timeliness (2),
 # views this month, the visit's count, the questions record, the latest month's questions,
 # what the village's corrections changed (balances carried forward), the current contracts,
 # the rent lines collecting them and where the finance lists begin (the register flags),
-# the seals its fingerprints are checked against
+# the seals its fingerprints are checked against, the township's latest quarterly ranking
 
 
 def add_entry(month, day, voucher, description, kind, category, amount):
