@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from disclosures.admin_mixins import REVIEW_FIELDS, ReviewAdminMixin
+from disclosures.assets.admin_import import RegisterImportAdminMixin
 from disclosures.assets.models import Asset, Contract, Resource
 from disclosures.matters.models import MajorMatter
 from villages.models import Village
@@ -21,7 +22,9 @@ REVIEW_LAYOUT = [
 ]
 
 
-class RegisterAdmin(VillageScopedAdminMixin, ReviewAdminMixin, admin.ModelAdmin):
+class RegisterAdmin(
+    RegisterImportAdminMixin, VillageScopedAdminMixin, ReviewAdminMixin, admin.ModelAdmin
+):
     list_filter = ["status", "village__township"]
     list_select_related = ["village"]
     search_fields = ["number", "village__name", "village__code"]

@@ -3,6 +3,7 @@ as a permanent record, shown on a township page (and its JSON twin) and on each
 village's page, with the formula the township set."""
 
 import datetime
+import io
 import json
 import pathlib
 import xml.etree.ElementTree as ET
@@ -175,8 +176,8 @@ def test_the_command_publishes_the_last_complete_quarter(wumiao, yanjia, monkeyp
     from django.utils import timezone
 
     monkeypatch.setattr(timezone, "now", lambda: OCTOBER_5)
-    call_command("publish_rankings", stdout=open("/dev/null", "w"))
-    call_command("publish_rankings", stdout=open("/dev/null", "w"))  # once only
+    call_command("publish_rankings", stdout=io.StringIO())
+    call_command("publish_rankings", stdout=io.StringIO())  # once only
     assert sorted(QuarterlyRanking.objects.values_list("township__code", "year", "quarter")) == [
         ("371603102", 2026, 3),
         ("371603201", 2026, 3),
