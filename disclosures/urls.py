@@ -199,6 +199,24 @@ urlpatterns = [
         name="finance_year_json",
     ),
     path("v/<village_code:code>/registers.json", assets.register_json, name="registers_json"),
+    path("v/<village_code:code>/assets/<slug:number>.json", assets.asset_json, name="asset_json"),
+    path(
+        "v/<village_code:code>/resources/<slug:number>.json",
+        assets.resource_json,
+        name="resource_json",
+    ),
+    path(
+        "v/<village_code:code>/contracts/<slug:number>.json",
+        assets.contract_json,
+        name="contract_json",
+    ),
+    path("v/<village_code:code>/d/<int:pk>.json", affairs.disclosure_json, name="disclosure_json"),
+    path("v/<village_code:code>/matters/<int:pk>.json", matters.matter_json, name="matter_json"),
+    path(
+        "v/<village_code:code>/sunshine/<year:year>-q<quarter:quarter>.json",
+        sunshine.sunshine_report_json,
+        name="sunshine_report_json",
+    ),
     path(
         "v/<village_code:code>/finance/<int:year>.<export_format:fmt>",
         finance.finance_year_export,

@@ -9,12 +9,15 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from common.downloads import csv_response
 from disclosures.affairs.models import Module
+from disclosures.affairs.opendata import disclosure_document
 from disclosures.affairs.public import masked_rows, module_sections, module_url
 from disclosures.attachments import Attachment
 from disclosures.caching import public_village, public_village_page
+from disclosures.opendata import json_response
 from disclosures.questions.models import public_questions
 from disclosures.uploads import thumbnail_name
 
@@ -38,18 +41,32 @@ def module_page(request, village, module):
     return render(request, "disclosures/affairs/module.html", context)
 
 
-@public_village_page
-def disclosure_page(request, village, pk):
+def disclosure_context(village, pk):
     disclosure = get_object_or_404(village.disclosures.published().select_related("item"), pk=pk)
-    context = {
+    disclosure.village = village
+    return {
         "village": village,
         "disclosure": disclosure,
         "module_url": module_url(village, disclosure.item.module),
         "attachments": list(disclosure.attachments.all()),
         "rows": masked_rows(disclosure) if disclosure.item.has_livelihood_table else [],
-        "questions": public_questions(disclosure.questions.all()),
     }
+
+
+@public_village_page
+def disclosure_page(request, village, pk):
+    context = disclosure_context(village, pk)
+    context["questions"] = public_questions(context["disclosure"].questions.all())
     return render(request, "disclosures/affairs/disclosure.html", context)
+
+
+@require_safe
+def disclosure_json(request, code, pk):
+    """The disclosure page's JSON twin: the livelihood rows masked as on the page."""
+    context = disclosure_context(public_village(code), pk)
+    return json_response(
+        disclosure_document(context["disclosure"], context["attachments"], context["rows"])
+    )
 
 
 def disclosure_csv(request, code, pk):

@@ -100,3 +100,56 @@ def registers_document(village, lists, today):
         resources=[resource_block(resource, base) for resource in lists["resources"]],
         contracts=[contract_block(report, base) for report in lists["reports"]],
     )
+
+
+def contract_version_block(contract, base):
+    """One published version of a contract, without the rent account (the current
+    version's is beside it)."""
+    subject = contract.subject
+    return {
+        **record_block(contract, f"{base}contracts/{contract.number}/"),
+        "counterparty": contract.counterparty,
+        "subject": {"register": subject._meta.model_name, "number": subject.number},
+        "purpose": contract.purpose,
+        "start_date": day(contract.start_date),
+        "end_date": day(contract.end_date),
+        "returned_on": day(contract.returned_on),
+        "annual_rent": money(contract.annual_rent),
+        "payment": contract.payment,
+        "selection": contract.selection,
+        "approving_matter": (
+            contract.approving_matter.title if contract.approving_matter_id else None
+        ),
+    }
+
+
+def record_document(village, register, versions, *, contracts=(), report=None, today=None):
+    """One record's page as JSON: every published version, newest first. A resource
+    names its current `contracts`; a contract's current version carries its `rent` and
+    `flags` (from `report`)."""
+    base = village.get_absolute_url()
+    record = versions[0]
+    if register == "asset":
+        blocks = [asset_block(version, base) for version in versions]
+    elif register == "resource":
+        for version in versions:
+            version.current_contracts = contracts
+        blocks = [resource_block(version, base) for version in versions]
+    else:
+        blocks = [contract_version_block(version, base) for version in versions]
+    extra = {}
+    if register == "contract":
+        current = contract_block(report, base) if report else None
+        extra = {
+            "as_of": day(today),
+            "rent": current["rent"] if current else None,
+            "flags": current["flags"] if current else None,
+        }
+    return document(
+        f"{register}_record",
+        village,
+        f"{base}{register}s/{record.number}/",
+        number=record.number,
+        versions=blocks,
+        **extra,
+    )

@@ -77,33 +77,29 @@ def record_context(village, versions):
     return {"village": village, "record": versions[0], "versions": versions}
 
 
-@public_village_page
-def asset_record(request, village, number):
-    """Four queries: the village, the versions, the contracts letting it, the visit."""
+def asset_context(village, number):
+    """The versions and the contracts letting it: two queries."""
     versions = versions_or_404(Asset, village, number, "disposal_matter")
     context = record_context(village, versions)
     context["contracts"] = list(
         Contract.objects.current().filter(village=village, asset__number=number)
     )
-    return render(request, "disclosures/assets/asset.html", context)
+    return context
 
 
-@public_village_page
-def resource_record(request, village, number):
-    """Four queries: the village, the versions, the contracts letting it, the visit."""
+def resource_context(village, number):
+    """The versions and the contracts letting it: two queries."""
     versions = versions_or_404(Resource, village, number)
     context = record_context(village, versions)
     context["contracts"] = list(
         Contract.objects.current().filter(village=village, resource__number=number)
     )
-    return render(request, "disclosures/assets/resource.html", context)
+    return context
 
 
-@public_village_page
-def contract_record(request, village, number):
-    """Seven queries: the village, the versions, the village's current contracts (for the
-    median rent per mu), the rent lines, where the finance lists begin, the lines that
-    collected it, the visit."""
+def contract_context(village, number):
+    """Five queries: the versions, the village's current contracts (for the median rent
+    per mu), the rent lines, where the finance lists begin, the lines that collected it."""
     versions = versions_or_404(
         Contract, village, number, "asset", "resource", "approving_matter", "village__township"
     )
@@ -125,4 +121,58 @@ def contract_record(request, village, number):
             .order_by("date", "pk")
         ),
     )
-    return render(request, "disclosures/assets/contract.html", context)
+    return context
+
+
+@public_village_page
+def asset_record(request, village, number):
+    """Four queries: the village, the versions, the contracts letting it, the visit."""
+    return render(request, "disclosures/assets/asset.html", asset_context(village, number))
+
+
+@public_village_page
+def resource_record(request, village, number):
+    """Four queries: the village, the versions, the contracts letting it, the visit."""
+    return render(request, "disclosures/assets/resource.html", resource_context(village, number))
+
+
+@public_village_page
+def contract_record(request, village, number):
+    """Seven queries: the village, contract_context's five, the visit."""
+    return render(request, "disclosures/assets/contract.html", contract_context(village, number))
+
+
+# The JSON twins of the three record pages: the same queries less the visit's count.
+
+
+@require_safe
+def asset_json(request, code, number):
+    village = public_village(code)
+    context = asset_context(village, number)
+    return json_response(opendata.record_document(village, "asset", context["versions"]))
+
+
+@require_safe
+def resource_json(request, code, number):
+    village = public_village(code)
+    context = resource_context(village, number)
+    return json_response(
+        opendata.record_document(
+            village, "resource", context["versions"], contracts=context["contracts"]
+        )
+    )
+
+
+@require_safe
+def contract_json(request, code, number):
+    village = public_village(code)
+    context = contract_context(village, number)
+    return json_response(
+        opendata.record_document(
+            village,
+            "contract",
+            context["versions"],
+            report=context["report"],
+            today=context["today"],
+        )
+    )

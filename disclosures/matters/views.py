@@ -11,10 +11,13 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import Resolver404, resolve
+from django.views.decorators.http import require_safe
 
-from disclosures.caching import public_village_page
+from disclosures.caching import public_village, public_village_page
 from disclosures.finance.models import Kind, LedgerEntry
 from disclosures.matters.models import MatterStep, Step
+from disclosures.matters.opendata import matter_document
+from disclosures.opendata import json_response
 from disclosures.questions.models import public_questions
 
 HUNDRED = Decimal(100)
@@ -87,10 +90,9 @@ def matters(request, village):
     return render(request, "disclosures/matters/list.html", context)
 
 
-@public_village_page
-def matter(request, village, pk):
-    """Five queries however many steps, attachments and entries: the village, the
-    matter, its published steps, their attachments, the linked published entries."""
+def matter_context(village, pk):
+    """Four queries: the matter, its published steps, their attachments, the linked
+    published entries."""
     matter = get_object_or_404(village.major_matters.public(), pk=pk)
     steps = {
         step.step: step
@@ -114,6 +116,23 @@ def matter(request, village, pk):
         "result": steps.get(Step.RESULT_DISCLOSED),
         "entries": entries,
         "spending": Spending(matter.budget, spent),
-        "questions": public_questions(matter.questions.all()),
     }
+    return context
+
+
+@public_village_page
+def matter(request, village, pk):
+    """Five queries however many steps, attachments and entries: the village and
+    matter_context's four (and the questions, evaluated in the template)."""
+    context = matter_context(village, pk)
+    context["questions"] = public_questions(context["matter"].questions.all())
     return render(request, "disclosures/matters/detail.html", context)
+
+
+@require_safe
+def matter_json(request, code, pk):
+    """The matter page's JSON twin: its published steps and the lines paying for it."""
+    village = public_village(code)
+    context = matter_context(village, pk)
+    steps = [step for _step, step in context["timeline"] if step is not None]
+    return json_response(matter_document(village, context["matter"], steps, context["entries"]))

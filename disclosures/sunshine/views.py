@@ -10,10 +10,13 @@ at a time: nothing is ranked.
 from dataclasses import dataclass, field
 
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from disclosures.affairs.models import Cadre
-from disclosures.caching import public_village_page
+from disclosures.caching import public_village, public_village_page
+from disclosures.opendata import json_response
 from disclosures.sunshine.models import CadreEvaluation
+from disclosures.sunshine.opendata import report_document
 
 
 @dataclass
@@ -80,15 +83,31 @@ def sunshine(request, village):
     return render(request, "disclosures/sunshine/list.html", context)
 
 
-@public_village_page
-def sunshine_report(request, village, year, quarter):
-    """Six queries however many cadres, questions and tasks: the village, the report, its
-    evaluations, questions, tasks, and the follow-ups of earlier tasks."""
+def report_context(village, year, quarter):
+    """Five queries: the report, its evaluations, questions, tasks, and the follow-ups
+    of earlier tasks."""
     report = get_object_or_404(village.sunshine_reports.published(), year=year, quarter=quarter)
-    context = {
+    report.village = village
+    return {
         "village": village,
         "report": report,
         "sections": report_sections(report),
         "follow_ups": list(report.follow_ups.select_related("task__cadre", "task__report")),
     }
+
+
+@public_village_page
+def sunshine_report(request, village, year, quarter):
+    """Six queries however many cadres, questions and tasks: the village and
+    report_context's five."""
+    context = report_context(village, year, quarter)
     return render(request, "disclosures/sunshine/report.html", context)
+
+
+@require_safe
+def sunshine_report_json(request, code, year, quarter):
+    village = public_village(code)
+    context = report_context(village, year, quarter)
+    return json_response(
+        report_document(village, context["report"], context["sections"], context["follow_ups"])
+    )

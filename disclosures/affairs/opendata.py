@@ -1,0 +1,35 @@
+"""The JSON twin of one disclosure's page (/v/<code>/d/<id>.json): its text, its files'
+SHA-256 and its livelihood rows masked exactly as on the page (docs/open-data.md)."""
+
+from disclosures.opendata import day, document, money, publication
+
+
+def disclosure_document(disclosure, attachments, rows):
+    """`rows`: affairs.public.masked_rows(disclosure), never the stored rows."""
+    village = disclosure.village
+    return document(
+        "disclosure",
+        village,
+        f"{village.get_absolute_url()}d/{disclosure.pk}/",
+        id=disclosure.pk,
+        module=disclosure.item.module,
+        item=disclosure.item.name,
+        period_start=day(disclosure.period_start),
+        title=disclosure.title,
+        body=disclosure.body,
+        attachments=[
+            {"title": attachment.title, "sha256": attachment.sha256} for attachment in attachments
+        ],
+        rows=[
+            {
+                "name": row.name,
+                "group": row.villager_group,
+                "item": row.item,
+                "amount": money(row.amount),
+                "id_number": row.id_number,
+                "phone": row.phone,
+            }
+            for row in rows
+        ],
+        **publication(disclosure),
+    )
