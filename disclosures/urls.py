@@ -13,7 +13,13 @@ from disclosures.powers import views as powers
 from disclosures.questions import views as questions
 from disclosures.sunshine import views as sunshine
 from disclosures.verification import views as verification
-from disclosures.village_page.views import village_feed, village_json, village_page
+from disclosures.village_page.views import (
+    bulk_download,
+    open_data_page,
+    village_feed,
+    village_json,
+    village_page,
+)
 
 
 class PeriodConverter:
@@ -95,6 +101,9 @@ urlpatterns = [
         township.ranking_json,
         name="ranking_json",
     ),
+    # Open data for anyone: what every field means, and each district's nightly zip.
+    path("open-data/", open_data_page, name="open_data"),
+    re_path(r"^open-data/(?P<district>\d{6})\.zip$", bulk_download, name="bulk_download"),
     # Anyone checks a printed fingerprint: which village, which item, does it still match.
     path("verify/", verification.verify, name="verify"),
     path(

@@ -5,6 +5,7 @@ Atom feed of everything published gather the same way."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
@@ -23,6 +24,8 @@ from disclosures.finance.views import month_context, month_links, published_mont
 from disclosures.opendata import day, document, json_response, money
 from disclosures.publishing import chain_members
 from disclosures.questions.models import QuestionRecord
+from disclosures.village_page import bulk
+from villages.models import District
 from villages.visits import views_this_month
 
 FEED_ITEMS = 50
@@ -192,3 +195,27 @@ class VillageFeed(Feed):
 
 
 village_feed = VillageFeed()
+
+
+@require_safe
+def open_data_page(request):
+    """What anyone may download, and what every field means: the bulk zips of the
+    districts, built nightly. Two queries at most (the districts; none for the files)."""
+    districts = District.objects.order_by("code")
+    return render(
+        request,
+        "disclosures/village_page/open_data.html",
+        {"archives": bulk.available_archives(districts)},
+    )
+
+
+@require_safe
+def bulk_download(request, district):
+    """A district's zip, as a static file would be served (nginx may serve
+    MEDIA_ROOT/open-data/ itself, deploy/nginx.conf)."""
+    path = bulk.archive_path(district)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
