@@ -1,7 +1,8 @@
 """The nightly bulk download of a district (docs/open-data.md, "Bulk download"): one zip
 with, for every village, its published months as JSON, its years as CSV, its
-disclosures as JSON (livelihood lists masked as on the page), its registers as JSON and CSV, and its whole fingerprint chain as CSV; and a manifest.json naming every
-file's SHA-256 and every village's chain, link by link, as `verify_ledgers` checks it.
+disclosures as JSON (livelihood lists masked as on the page), its registers as JSON and
+CSV, and its whole fingerprint chain as CSV; and a manifest.json naming every file's
+SHA-256 and every village's chain, link by link, as `verify_ledgers` checks it.
 
 Made by `manage.py build_open_data` (deploy/crontab), never inside a request; served as
 a file from MEDIA_ROOT/open-data/. It holds nothing the public pages do not show: the
