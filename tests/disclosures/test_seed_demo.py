@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from disclosures.assets.models import Asset, Contract, Resource
+from disclosures.compliance.models import QuarterlyRanking, last_complete_quarter
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth, Status
 from disclosures.sunshine.models import Outcome, SunshineReport, TaskFollowUp
 from villages.models import District, Township, Village
@@ -34,6 +35,7 @@ def counts():
             Category,
             SunshineReport,
             TaskFollowUp,
+            QuarterlyRanking,
             Asset,
             Resource,
             Contract,
@@ -204,3 +206,19 @@ def test_wumiao_and_yanjia_have_registers_with_each_kind_of_contract(seeded, cli
     )
     page = client.get(f"/v/{code}/registers/").content.decode()
     assert "1 份合同逾期未收" in page and "1 份合同已到期仍在使用" in page
+
+
+def test_each_township_has_the_ranking_of_the_last_complete_quarter(seeded, client):
+    from django.utils import timezone
+
+    year, quarter = last_complete_quarter(timezone.localdate())
+    rankings = QuarterlyRanking.objects.filter(year=year, quarter=quarter)
+    assert {ranking.township.code for ranking in rankings} == {"371603201", "371603102"}
+    liguo = rankings.get(township__code="371603201")
+    assert len(liguo.rows) == 4 and liguo.fingerprint_matches
+    page = client.get(f"/t/371603201/ranking/{year}-Q{quarter}/").content.decode()
+    assert "五庙村" in page and "大李村" in page
+    assert (
+        f"/t/371603201/ranking/{year}-Q{quarter}/#v371603201201"
+        in client.get("/v/371603201201/").content.decode()
+    )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from disclosures.affairs.demo import create_demo_cadres, create_demo_disclosures
 from disclosures.assets.demo import create_demo_registers, rent_lines
+from disclosures.compliance.demo import create_demo_rankings
 from disclosures.matters.models import Body, MajorMatter, MatterStep
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth
 from disclosures.powers.demo import create_demo_power_lists
@@ -113,6 +114,8 @@ class Command(BaseCommand):
             # Villagers' questions, answered, escalated and hidden, in 五庙村 and 东营村.
             for village in villages[:2]:
                 create_demo_questions(village, "kuaiji", "xiangzhen")
+            # Last, from everything above: each township's ranking of the last quarter.
+            create_demo_rankings(Township.objects.filter(villages__in=villages).distinct())
         if options["verbosity"] >= 1:
             self.print_guide(villages[0])
         self.stdout.write(f"Demo data ready: {len(villages)} villages, {months} new ledger months.")
