@@ -144,6 +144,7 @@ OVERFLOW = """(width) => {
 def public_pages():
     """One address of every kind of public page, from the demo data: (name, path)."""
     from disclosures.affairs.models import Disclosure
+    from disclosures.compliance.models import QuarterlyRanking
     from disclosures.matters.models import MajorMatter
     from disclosures.models import LedgerMonth
     from disclosures.powers.models import PowerItem
@@ -192,6 +193,12 @@ def public_pages():
         ("tracking", f"/q/{answered.tracking_code}/"),
         ("track", "/q/"),
         ("track-not-found", "/q/?code=AAAA-AAAA"),
+        ("township", "/t/371603201/"),
+        (
+            "ranking",
+            QuarterlyRanking.objects.filter(township__code="371603201").get().get_absolute_url(),
+        ),
+        ("open-data", "/open-data/"),
     ]
 
 

@@ -55,7 +55,9 @@ class RankingFormula(models.Model):
     on_time_weight = weight_field(
         _("points for disclosing on time"),
         DEFAULT_WEIGHTS["on_time_weight"],
-        _("Given in full at a 100% on-time rate for the quarter, in proportion below it."),
+        _(
+            "Given in full when everything due in the quarter was disclosed on time, in proportion below."
+        ),
     )
     questions_weight = weight_field(
         _("points for answering questions in time"),

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             name='RankingFormula',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on_time_weight', models.PositiveSmallIntegerField(default=40, help_text='Given in full at a 100% on-time rate for the quarter, in proportion below it.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='points for disclosing on time')),
+                ('on_time_weight', models.PositiveSmallIntegerField(default=40, help_text='Given in full when everything due in the quarter was disclosed on time, in proportion below.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='points for disclosing on time')),
                 ('questions_weight', models.PositiveSmallIntegerField(default=20, help_text="In proportion to the share of the quarter's questions answered by their deadline.", validators=[django.core.validators.MaxValueValidator(100)], verbose_name='points for answering questions in time')),
                 ('sunshine_held_weight', models.PositiveSmallIntegerField(default=10, help_text="Given when the quarter's sunshine report (阳光述职) is published.", validators=[django.core.validators.MaxValueValidator(100)], verbose_name='points for holding the sunshine report')),
                 ('satisfaction_weight', models.PositiveSmallIntegerField(default=30, help_text='In proportion to the share of satisfied votes at the sunshine report.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='points for satisfaction')),
