@@ -56,7 +56,8 @@ class RankingFormula(models.Model):
         _("points for disclosing on time"),
         DEFAULT_WEIGHTS["on_time_weight"],
         _(
-            "Given in full when everything due in the quarter was disclosed on time, in proportion below."
+            "Given in full when everything due in the quarter was disclosed on time, "
+            "in proportion below."
         ),
     )
     questions_weight = weight_field(
