@@ -70,6 +70,7 @@ def village_json(request, code):
     # The modules' names as the village publishes them (Chinese), whatever the client asks.
     with translation.override(settings.LANGUAGE_CODE):
         modules = [module_block(summary) for summary in module_summaries(village)]
+    standing = latest_standing(village)
     data = document(
         "village",
         village,
@@ -101,8 +102,25 @@ def village_json(request, code):
             "contracts_expired_in_use": len(flags.expired_in_use),
             "contracts_flagged": flags.count,
         },
+        ranking=standing_block(standing),
     )
     return json_response(data)
+
+
+def standing_block(standing):
+    """The village's line of its township's latest quarterly ranking, or None."""
+    if standing is None:
+        return None
+    ranking = standing.ranking
+    return {
+        "year": ranking.year,
+        "quarter": ranking.quarter,
+        "points": standing.row["points"],
+        "rank": standing.row["rank"],
+        "of": standing.of,
+        "url": public_url(standing.url),
+        "json": public_url(f"/t/{ranking.township.code}/ranking/{ranking.slug}.json"),
+    }
 
 
 def module_block(summary):

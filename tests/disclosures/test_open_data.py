@@ -163,8 +163,9 @@ def test_the_twins_cost_a_fixed_number_of_queries(
     for number in range(months):
         make_contract(wumiao, f"HT-{number:03d}")
     # The village, months, the latest month's entries and their receipt photos, modules,
-    # timeliness (2), register flags (3), the seals the fingerprints are checked against.
-    with django_assert_num_queries(11):
+    # timeliness (2), register flags (3), the seals the fingerprints are checked against,
+    # the township's latest quarterly ranking.
+    with django_assert_num_queries(12):
         client.get(f"/v/{wumiao.code}.json")
     # The village, assets, resources, contracts, rent lines, where the lists begin.
     with django_assert_num_queries(6):

@@ -224,6 +224,27 @@ def test_the_village_page_shows_its_points_and_rank(client, quarter_of_facts):
     html = client.get(f"/v/{dongying.code}/").content.decode()
     assert 'id="ranking"' in html and row["points"] in html
     assert f'href="/t/{wumiao.township.code}/ranking/2026-Q3/#v{dongying.code}"' in html
+    standing = json.loads(client.get(f"/v/{dongying.code}.json").content)["ranking"]
+    assert (standing["points"], standing["rank"], standing["of"]) == (row["points"], row["rank"], 2)
+
+
+@pytest.mark.parametrize("villages", [1, 6])
+def test_the_township_pages_cost_a_fixed_number_of_queries(
+    client, django_assert_num_queries, liguo, villages
+):
+    for number in range(villages):
+        village = factories.make_village(liguo, f"3716032012{number:02d}", f"村{number}")
+        factories.make_month(village, 2026, 9, entries=2)
+    ranking.publish(liguo, 2026, 3, now=OCTOBER_5)
+    with django_assert_num_queries(3):  # the township, its villages, its rankings
+        client.get(f"/t/{liguo.code}/")
+    with django_assert_num_queries(2):  # the township, the ranking
+        client.get(f"/t/{liguo.code}/ranking/2026-Q3.json")
+    # The township, its rankings, one query per kind of publication.
+    from disclosures.publishing import chain_members
+
+    with django_assert_num_queries(2 + len(chain_members())):
+        client.get(f"/t/{liguo.code}/feed.atom")
 
 
 def test_the_township_page_lists_rankings_and_advertises_its_feed(client, wumiao):
