@@ -220,6 +220,9 @@ urlpatterns = [
         name="contract_json",
     ),
     path("v/<village_code:code>/d/<int:pk>.json", affairs.disclosure_json, name="disclosure_json"),
+    path("v/<village_code:code>/m/<slug:module>.json", affairs.module_json, name="module_json"),
+    path("v/<village_code:code>/matters.json", matters.matters_json, name="matters_json"),
+    path("v/<village_code:code>/sunshine.json", sunshine.sunshine_json, name="sunshine_json"),
     path("v/<village_code:code>/matters/<int:pk>.json", matters.matter_json, name="matter_json"),
     path(
         "v/<village_code:code>/sunshine/<year:year>-q<quarter:quarter>.json",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from common.downloads import csv_response
 from disclosures.affairs.models import Module
-from disclosures.affairs.opendata import disclosure_document
+from disclosures.affairs.opendata import disclosure_document, module_document
 from disclosures.affairs.public import masked_rows, module_sections, module_url
 from disclosures.attachments import Attachment
 from disclosures.caching import public_village, public_village_page
@@ -24,6 +24,16 @@ from disclosures.uploads import thumbnail_name
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 # What is published never changes: a browser may keep it for a year.
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
+
+
+@require_safe
+def module_json(request, code, module):
+    """The module page's JSON twin: three queries, the village, the items, the
+    disclosures."""
+    if module not in Module.values:
+        raise Http404
+    village = public_village(code)
+    return json_response(module_document(village, module, module_sections(village, module)))
 
 
 @public_village_page

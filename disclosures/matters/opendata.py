@@ -48,3 +48,25 @@ def matter_document(village, matter, steps, entries):
             for entry in entries
         ],
     )
+
+
+def matters_document(village, matters):
+    """The matters page: every public matter with its spending and where it stands."""
+    base = village.get_absolute_url()
+    return document(
+        "matters",
+        village,
+        f"{base}matters/",
+        matters=[
+            {
+                "id": matter.pk,
+                "title": matter.title,
+                "budget": money(matter.budget),
+                "spent": money(matter.spent),
+                "step": matter.current_step.step,
+                "url": public_url(f"{base}matters/{matter.pk}/"),
+                "json": public_url(f"{base}matters/{matter.pk}.json"),
+            }
+            for matter in matters
+        ],
+    )

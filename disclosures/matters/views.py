@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from disclosures.caching import public_village, public_village_page
 from disclosures.finance.models import Kind, LedgerEntry
 from disclosures.matters.models import MatterStep, Step
-from disclosures.matters.opendata import matter_document
+from disclosures.matters.opendata import matter_document, matters_document
 from disclosures.opendata import json_response
 from disclosures.questions.models import public_questions
 
@@ -72,10 +72,9 @@ def entry_url_maker(village):
     return lambda entry: f"{base}entries/{entry.pk}/"
 
 
-@public_village_page
-def matters(request, village):
-    """Three queries: the village, its public matters with their spending, their
-    published steps."""
+def public_matters(village):
+    """The village's public matters with their spending and published steps, newest
+    first. Two queries."""
     published_steps = MatterStep.objects.published().order_by("step")
     matters = list(
         village.major_matters.public()
@@ -86,7 +85,14 @@ def matters(request, village):
     for matter in matters:
         matter.current_step = matter.published[-1]
         matter.spending = Spending(matter.budget, matter.spent)
-    context = {"village": village, "matters": matters, "step_count": len(Step)}
+    return matters
+
+
+@public_village_page
+def matters(request, village):
+    """Three queries: the village, its public matters with their spending, their
+    published steps."""
+    context = {"village": village, "matters": public_matters(village), "step_count": len(Step)}
     return render(request, "disclosures/matters/list.html", context)
 
 
@@ -127,6 +133,12 @@ def matter(request, village, pk):
     context = matter_context(village, pk)
     context["questions"] = public_questions(context["matter"].questions.all())
     return render(request, "disclosures/matters/detail.html", context)
+
+
+@require_safe
+def matters_json(request, code):
+    village = public_village(code)
+    return json_response(matters_document(village, public_matters(village)))
 
 
 @require_safe

@@ -2,6 +2,7 @@
 attendance, each cadre's report and votes, the questions put, the tasks given and the
 follow-ups of earlier ones (docs/open-data.md)."""
 
+from common.qr import public_url
 from disclosures.opendata import day, document, publication
 
 
@@ -53,4 +54,25 @@ def report_document(village, report, sections, follow_ups):
             for follow_up in follow_ups
         ],
         **publication(report),
+    )
+
+
+def reports_document(village, reports):
+    """The sunshine page: every published quarter's report."""
+    base = village.get_absolute_url()
+    return document(
+        "sunshine",
+        village,
+        f"{base}sunshine/",
+        reports=[
+            {
+                "year": report.year,
+                "quarter": report.quarter,
+                "meeting_date": day(report.meeting_date),
+                "url": public_url(f"{base}sunshine/{report.year}-q{report.quarter}/"),
+                "json": public_url(f"{base}sunshine/{report.year}-q{report.quarter}.json"),
+                **publication(report),
+            }
+            for report in reports
+        ],
     )

@@ -16,7 +16,7 @@ from disclosures.affairs.models import Cadre
 from disclosures.caching import public_village, public_village_page
 from disclosures.opendata import json_response
 from disclosures.sunshine.models import CadreEvaluation
-from disclosures.sunshine.opendata import report_document
+from disclosures.sunshine.opendata import report_document, reports_document
 
 
 @dataclass
@@ -102,6 +102,14 @@ def sunshine_report(request, village, year, quarter):
     report_context's five."""
     context = report_context(village, year, quarter)
     return render(request, "disclosures/sunshine/report.html", context)
+
+
+@require_safe
+def sunshine_json(request, code):
+    """The sunshine page's JSON twin: the village and its published reports."""
+    village = public_village(code)
+    reports = village.sunshine_reports.published().order_by("-year", "-quarter")
+    return json_response(reports_document(village, reports))
 
 
 @require_safe

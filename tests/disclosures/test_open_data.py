@@ -236,5 +236,5 @@ def test_the_pages_advertise_the_feed_and_their_twins(client, wumiao):
         assert f'<link rel="alternate" type="application/json" href="{twin}">' in html
     assert (
         '<link rel="alternate" type="application/json"'
-        not in client.get(f"/v/{wumiao.code}/sunshine/").content.decode()
+        not in client.get(f"/v/{wumiao.code}/powers/").content.decode()
     )

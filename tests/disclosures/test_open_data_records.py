@@ -123,3 +123,29 @@ def test_the_record_twins_cost_a_fixed_number_of_queries(
     # finance lists begin, the lines that collected it.
     with django_assert_num_queries(6):
         client.get(f"/v/{wumiao.code}/contracts/HT-000.json")
+
+
+def test_the_list_pages_twins_link_each_records_twin(client, wumiao):
+    disclosure = make_disclosure(wumiao)
+    matter = make_matter(wumiao)
+    make_steps(matter, published=2)
+    report = make_report(wumiao, 2026, 2, cadres=make_cadres(wumiao))
+    module = disclosure.item.module
+
+    data = valid(get_json(client, f"/v/{wumiao.code}/m/{module}.json"), "module")
+    found = [d for item in data["items"] for d in item["disclosures"]]
+    assert [d["fingerprint"] for d in found] == [disclosure.fingerprint]
+    assert found[0]["json"].endswith(f"/v/{wumiao.code}/d/{disclosure.pk}.json")
+    assert client.get(f"/v/{wumiao.code}/m/nonsense.json").status_code == 404
+
+    data = valid(get_json(client, f"/v/{wumiao.code}/matters.json"), "matters")
+    assert [(m["id"], m["step"]) for m in data["matters"]] == [(matter.pk, 2)]
+
+    data = valid(get_json(client, f"/v/{wumiao.code}/sunshine.json"), "sunshine")
+    assert [r["fingerprint"] for r in data["reports"]] == [report.fingerprint]
+    for page, twin in [
+        (f"/v/{wumiao.code}/m/{module}/", f"/v/{wumiao.code}/m/{module}.json"),
+        (f"/v/{wumiao.code}/matters/", f"/v/{wumiao.code}/matters.json"),
+        (f"/v/{wumiao.code}/sunshine/", f"/v/{wumiao.code}/sunshine.json"),
+    ]:
+        advertised(client, page, twin)
