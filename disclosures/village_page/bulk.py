@@ -249,6 +249,8 @@ def build_archive(district, now=None):
                         }
                     )
             archive.writestr("manifest.json", _json(manifest))
+        # mkstemp makes the file readable by its owner only: nginx may serve it.
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -50,6 +50,7 @@ def read(path):
 
 def test_the_manifest_verifies_against_the_chain(media, district_data, wumiao, dongying, yanjia):
     call_command("build_open_data", stdout=io.StringIO())
+    assert archive_path(district_data.code).stat().st_mode & 0o777 == 0o644
     files = read(archive_path(district_data.code))
     manifest = json.loads(files.pop("manifest.json"))
 
