@@ -503,3 +503,27 @@ def test_the_registers_fit_a_phone_without_javascript(live_server, wumiao, accou
         page.wait_for_url(f"**/v/{VILLAGE_CODE}/assets/ZC-007/")
         assert page.locator("#versions li").count() == 1
         assert_no_sideways_scroll(page)
+
+
+def test_the_quarterly_ranking_reads_on_a_phone_without_javascript(live_server, wumiao, dongying):
+    """From the village page's standing to its line of the township's ranking, the
+    breakdown and the formula: plain links, nothing sideways."""
+    from disclosures.compliance import ranking
+
+    factories.make_month(wumiao, 2026, 8, entries=3)
+    ranking.publish(
+        wumiao.township, 2026, 3, now=datetime.datetime(2026, 10, 5, tzinfo=datetime.UTC)
+    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with phone_page(LANGUAGES["zh"][0]) as page:
+        page.goto(f"{live_server.url}/v/{VILLAGE_CODE}/")
+        page.locator("#ranking a", has_text="积分明细").click()
+        page.wait_for_url(f"**/t/{wumiao.township.code}/ranking/2026-Q3/#v{VILLAGE_CODE}")
+        assert page.locator(f"#v{VILLAGE_CODE} h2").is_visible()
+        assert page.locator("#formula").is_visible()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=ARTIFACTS / "ranking.png", full_page=True)
+        page.locator("nav.crumbs a").click()
+        page.wait_for_url(f"**/t/{wumiao.township.code}/")
+        assert page.locator("#rankings a").count() == 1
+        assert_no_sideways_scroll(page)
