@@ -136,14 +136,22 @@ def attachments_content(attachments):
     return content
 
 
+def stored_text(attachment):
+    """The text of a stored PDF; "" if its file cannot be read (verify_ledgers names it)."""
+    try:
+        with attachment.file.open("rb") as handle:
+            return pdf_text(handle.read())
+    except OSError:
+        return ""
+
+
 def require_attachment_texts(attachments):
     """Refuse to submit or publish a PDF that the public page cannot show as text. A PDF
     uploaded before texts were read has its text read now, while it can still change."""
     missing = []
     for attachment in attachments:
         if attachment.needs_summary and not attachment.owner.is_published:
-            with attachment.file.open("rb") as handle:
-                attachment.text = pdf_text(handle.read())
+            attachment.text = stored_text(attachment)
             if attachment.text:
                 attachment.save(update_fields=["text"])
         if attachment.needs_summary:
@@ -161,7 +169,8 @@ def require_attachment_texts(attachments):
 
 class AttachmentForm(forms.ModelForm):
     """The form of an attachment inline (disclosures and steps of major matters): checks
-    and cleans the upload, names it by a new token and records its SHA-256."""
+    and cleans the upload, names it by a new token, records its SHA-256 and a PDF's text,
+    and asks for a summary of a PDF without text."""
 
     class Meta:
         model = Attachment
@@ -184,6 +193,9 @@ class AttachmentForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         self.instance.summary = (cleaned_data.get("summary") or "").strip()
+        if self.instance.needs_summary and self.instance.pk and not self.has_new_upload:
+            # Uploaded before texts were read: read it now rather than ask for a summary.
+            self.instance.text = stored_text(self.instance)
         if self.instance.needs_summary and not self.errors:
             self.add_error(
                 "summary",
@@ -193,6 +205,10 @@ class AttachmentForm(forms.ModelForm):
                 ),
             )
         return cleaned_data
+
+    @property
+    def has_new_upload(self):
+        return hasattr(self, "_cleaned_upload")
 
     def save(self, commit=True):
         attachment = super().save(commit)

@@ -143,6 +143,23 @@ OVERFLOW = """(width) => {
 }"""
 
 
+# A link shared in WeChat shows a card: every page, error pages included, carries these.
+SHARE = """() => {
+    const content = (selector) => {
+        const el = document.querySelector(selector);
+        return el ? el.getAttribute("content").trim() : "";
+    };
+    const wanted = {
+        description: content("meta[name=description]"),
+        "og:title": content("meta[property='og:title']"),
+        "og:description": content("meta[property='og:description']"),
+        "og:image": content("meta[property='og:image']"),
+        favicon: document.querySelector("link[rel=icon]") ? "yes" : "",
+    };
+    return Object.keys(wanted).filter((key) => !wanted[key]);
+}"""
+
+
 def public_pages():
     """One address of every kind of public page, from the demo data: (name, path)."""
     from disclosures.affairs.models import Disclosure
@@ -250,9 +267,9 @@ def demo(transactional_db):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(not AXE.exists(), reason=f"{AXE} not found: run `npm ci` (make test does)")
 def test_every_public_page_reads_well_for_older_eyes(live_server, demo, monkeypatch):
-    """axe-core finds nothing, text is at least 17 px, targets at least 44x44 px, and at
-    200 % text size nothing runs off the screen: every kind of public page and every error
-    page, both languages."""
+    """axe-core finds nothing, text is at least 17 px, targets at least 44x44 px, the share
+    metadata is there, and at 200 % text size nothing runs off the screen: every kind of
+    public page and every error page, both languages."""
     axe = AXE.read_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     found = {}
@@ -269,6 +286,7 @@ def test_every_public_page_reads_well_for_older_eyes(live_server, demo, monkeypa
                 problems = {
                     "axe": page.evaluate(AXE_RUN),
                     **page.evaluate(EYES),
+                    "share metadata missing": page.evaluate(SHARE),
                 }
                 # 200 % text: the browser's text-size setting scales the root font size.
                 page.add_style_tag(content="html { font-size: 36px !important; }")

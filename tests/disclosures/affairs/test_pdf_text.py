@@ -162,6 +162,30 @@ def test_a_pdf_stored_before_the_rule_has_its_text_read_at_submission(wumiao, ac
     assert attachment.text.startswith("五庙村村民代表会议记录")
 
 
+def test_the_admin_reads_the_text_of_a_pdf_stored_before_the_rule(wumiao, accountant, client_for):
+    """Saving the draft again does not ask for a summary of a PDF that has text."""
+    draft = make_disclosure(wumiao, published=False)
+    attachment = add_attachment(draft, pdf_of(MINUTES), summary="")
+    data = attachment_post(wumiao, draft, [])
+    data.update(
+        {
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-INITIAL_FORMS": "1",
+            "attachments-0-id": str(attachment.pk),
+            "attachments-0-disclosure": str(draft.pk),
+            "attachments-0-title": "会议记录（更正标题）",
+            "attachments-0-summary": "",
+        }
+    )
+    response = client_for(accountant).post(
+        f"/admin/disclosures/disclosure/{draft.pk}/change/", data
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    attachment.refresh_from_db()
+    assert attachment.title == "会议记录（更正标题）"
+    assert attachment.text.startswith("五庙村村民代表会议记录")
+
+
 def test_a_long_text_is_cut_on_the_page_with_the_pdf_linked(wumiao, client):
     disclosure = make_disclosure(wumiao, published=False)
     line = "第三村民小组东洼地块发包，面积一百二十亩，租期一年，租金每亩八百元。"
