@@ -33,7 +33,7 @@ def uploaded(disclosure, title, content, summary=""):
     return form.save()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(not AXE.exists(), reason=f"{AXE} not found: run `npm ci`")
 def test_a_pdf_reads_as_text_on_a_phone(live_server, wumiao, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
