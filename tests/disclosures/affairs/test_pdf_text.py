@@ -153,6 +153,20 @@ def test_a_textless_pdf_without_a_summary_is_neither_submitted_nor_published(wum
     assert draft.status == Status.SUBMITTED
 
 
+def test_the_reviewer_is_told_why_such_a_pdf_is_not_published(wumiao, reviewer, client_for):
+    draft = make_disclosure(wumiao, published=False)
+    add_attachment(draft, scanned_pdf(), title="签到表", summary="")
+    type(draft).objects.filter(pk=draft.pk).update(status=Status.SUBMITTED)
+
+    response = client_for(reviewer).post(
+        f"/admin/disclosures/disclosure/{draft.pk}/review/", {"action": "publish"}, follow=True
+    )
+
+    assert "PDF 「签到表」 读不出文字" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+
+
 def test_a_pdf_stored_before_the_rule_has_its_text_read_at_submission(wumiao, accountant):
     draft = make_disclosure(wumiao, published=False)
     attachment = add_attachment(draft, pdf_of(MINUTES), summary="")
