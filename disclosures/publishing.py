@@ -218,6 +218,7 @@ class Publishable(models.Model):
         self._check_reviewer(user)
         if self.status != Status.SUBMITTED:
             raise ValidationError(_("Only a submitted item can be published."))
+        self.validate_for_publication()
         with transaction.atomic():
             previous = self.chain_tail()
             self.chain_position = previous[0] + 1 if previous else 1
@@ -234,6 +235,10 @@ class Publishable(models.Model):
 
     def validate_for_submission(self):
         """Subclasses refuse to submit incomplete content here."""
+
+    def validate_for_publication(self):
+        """Subclasses refuse here to make permanent what must not stay as it is (checked
+        again when publishing, for what was submitted before the rule)."""
 
     def record_edit(self, user, comment=""):
         """Log that `user` entered, imported or changed this or any of its lines: whoever

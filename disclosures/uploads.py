@@ -3,32 +3,43 @@
 An image may carry the phone's GPS position and a person's name in its metadata, and an
 uploaded file name may carry a name too. So images (JPEG or PNG only) are decoded and
 re-encoded from their pixels, which leaves every metadata block behind; PDFs are accepted
-by their magic bytes; and everything is stored as <random token>.<extension>.
+by their magic bytes and their text is read out (pdf_text), for the page that shows it to
+phones that cannot open a PDF; and everything is stored as <random token>.<extension>.
 """
 
 import hashlib
 import io
+import logging
+import re
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; anything larger is refused, not decoded
 MAX_IMAGE_SIDE = 2400  # stored images are scaled down to this: enough to read a receipt
 THUMBNAIL_SIDE = 320
 PDF_MAGIC = b"%PDF-"
+# Reading a PDF's text: enough pages and characters for any minutes or notice; a longer
+# document is still there in full as the PDF.
+MAX_TEXT_PAGES = 100
+MAX_TEXT_CHARS = 50_000
 
 
 class Cleaned:
     """An upload after checking: its bytes, extension and SHA-256, and a thumbnail."""
 
-    def __init__(self, content, extension, thumbnail=None):
+    def __init__(self, content, extension, thumbnail=None, text=""):
         self.content = content
         self.extension = extension
         self.thumbnail = thumbnail
+        self.text = text
         self.sha256 = hashlib.sha256(content).hexdigest()
 
     @property
@@ -84,8 +95,38 @@ def clean_upload(uploaded):
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationError(_("The file is larger than 10 MB."))
     if data.startswith(PDF_MAGIC):
-        return Cleaned(data, "pdf")
+        return Cleaned(data, "pdf", text=pdf_text(data))
     return clean_image(data)
+
+
+def pdf_text(data):
+    """The text of a PDF's pages as plain text: one blank line between paragraphs (and
+    pages), one line per printed line; "" for a scan or a PDF that cannot be read.
+
+    pypdf's layout mode keeps the vertical gaps between paragraphs as blank lines, which
+    the plain mode loses; the spaces it pads lines with are dropped here."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = []
+        for page in reader.pages[:MAX_TEXT_PAGES]:
+            try:
+                pages.append(page.extract_text(extraction_mode="layout"))
+            except ValueError:
+                pages.append(page.extract_text())
+            if sum(map(len, pages)) > MAX_TEXT_CHARS:
+                break
+    except Exception:  # pypdf raises many kinds on a broken PDF: none has text to show
+        logger.info("No text read from an uploaded PDF", exc_info=True)
+        return ""
+    return tidy_text("\n\n".join(pages))[:MAX_TEXT_CHARS]
+
+
+def tidy_text(text):
+    """Lines without their padding, at most one blank line in a row, no control
+    characters (a PDF may map glyphs to anything)."""
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]", "", text)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def new_token():

@@ -6,9 +6,11 @@ Debian's Chromium at 360x740 with WeChat's user agent, as in tests/test_browser.
 
 import io
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.management import call_command
 
 from tests.test_browser import (
@@ -141,6 +143,23 @@ OVERFLOW = """(width) => {
 }"""
 
 
+# A link shared in WeChat shows a card: every page, error pages included, carries these.
+SHARE = """() => {
+    const content = (selector) => {
+        const el = document.querySelector(selector);
+        return el ? el.getAttribute("content").trim() : "";
+    };
+    const wanted = {
+        description: content("meta[name=description]"),
+        "og:title": content("meta[property='og:title']"),
+        "og:description": content("meta[property='og:description']"),
+        "og:image": content("meta[property='og:image']"),
+        favicon: document.querySelector("link[rel=icon]") ? "yes" : "",
+    };
+    return Object.keys(wanted).filter((key) => !wanted[key]);
+}"""
+
+
 def public_pages():
     """One address of every kind of public page, from the demo data: (name, path)."""
     from disclosures.affairs.models import Disclosure
@@ -202,6 +221,50 @@ def public_pages():
     ]
 
 
+# The error pages, each reached the way a villager reaches it: (name, path, how). `how` is
+# None for an address that does not exist, an exception the landing page is made to raise
+# for the 400, 403 and 500 pages (through the portal's real handlers), or "post" for a form
+# sent without its CSRF cookie (the CSRF failure page).
+ERROR_PAGES = [
+    ("404", "/no/such/page/", None),
+    ("404-of-a-village", f"/v/{VILLAGE_CODE}/matters/999999/", None),
+    ("400", "/?q=400", SuspiciousOperation),
+    ("403", "/?q=403", PermissionDenied),
+    ("500", "/?q=500", RuntimeError),
+    ("csrf-failure", "/admin/login/", "post"),
+]
+STATUS = {"400": 400, "403": 403, "500": 500, "csrf-failure": 403}
+
+
+@contextmanager
+def reached(page, url, how, monkeypatch):
+    """The browser at `url` failing as `how` says; the failure undone afterwards."""
+    if how == "post":
+        page.route(
+            url,
+            lambda route: route.continue_(
+                method="POST",
+                post_data="username=x&password=y",
+                headers={
+                    **route.request.headers,
+                    "content-type": "application/x-www-form-urlencoded",
+                },
+            ),
+        )
+    elif how is not None:
+
+        def broken(*args, **kwargs):
+            raise how("made to fail by the test")
+
+        monkeypatch.setattr("villages.views.render", broken)
+    try:
+        yield
+    finally:
+        if how == "post":
+            page.unroute(url)
+        monkeypatch.undo()
+
+
 @pytest.fixture
 def demo(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
@@ -210,22 +273,27 @@ def demo(transactional_db):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(not AXE.exists(), reason=f"{AXE} not found: run `npm ci` (make test does)")
-def test_every_public_page_reads_well_for_older_eyes(live_server, demo):
-    """axe-core finds nothing, text is at least 17 px, targets at least 44x44 px, and at
-    200 % text size nothing runs off the screen: every kind of public page, both languages."""
+def test_every_public_page_reads_well_for_older_eyes(live_server, demo, monkeypatch):
+    """axe-core finds nothing, text is at least 17 px, targets at least 44x44 px, the share
+    metadata is there, and at 200 % text size nothing runs off the screen: every kind of
+    public page and every error page, both languages."""
     axe = AXE.read_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     found = {}
+    pages = [(name, path, None) for name, path in demo] + ERROR_PAGES
     with phone_page(LANGUAGES["zh"][0], javascript=True, bypass_csp=True) as page:
         for language in ("zh-hans", "en"):
             page.goto(f"{live_server.url}/language/{language}/?next=/")
-            for name, path in demo:
-                response = page.goto(live_server.url + path)
-                assert response is not None and response.status in (200, 404), (name, path)
+            for name, path, how in pages:
+                with reached(page, live_server.url + path, how, monkeypatch):
+                    response = page.goto(live_server.url + path)
+                expected = (STATUS[name],) if name in STATUS else (200, 404)
+                assert response is not None and response.status in expected, (name, path)
                 page.add_script_tag(content=axe)
                 problems = {
                     "axe": page.evaluate(AXE_RUN),
                     **page.evaluate(EYES),
+                    "share metadata missing": page.evaluate(SHARE),
                 }
                 # 200 % text: the browser's text-size setting scales the root font size.
                 page.add_style_tag(content="html { font-size: 36px !important; }")

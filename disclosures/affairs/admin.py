@@ -178,7 +178,7 @@ class AttachmentInline(EditableWithParentMixin, admin.TabularInline):
     form = AttachmentForm
     fk_name = "disclosure"
     extra = 1
-    fields = ["title", "file", "kind", "preview"]
+    fields = ["title", "file", "summary", "kind", "preview"]
     readonly_fields = ["kind", "preview"]
     verbose_name_plural = _("attachments (JPEG or PNG photos, PDF; at most 10 MB each)")
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from disclosures.attachments import attachments_content, require_attachment_texts
 from disclosures.publishing import Publishable, PublishableQuerySet, PublishedRecordError
 from villages.models import Township, Village
 
@@ -257,6 +258,12 @@ class Disclosure(Publishable):
                 {"item": _("The monthly finance list is entered as a ledger month.")}
             )
 
+    def validate_for_submission(self):
+        self.validate_for_publication()
+
+    def validate_for_publication(self):
+        require_attachment_texts(self.attachments.all())
+
     def evidence_files(self):
         return [(a.title, a.file, a.sha256) for a in self.attachments.all()]
 
@@ -268,7 +275,7 @@ class Disclosure(Publishable):
             "period": self.period_start.isoformat(),
             "title": self.title,
             "body": self.body,
-            "attachments": sorted(a.sha256 for a in self.attachments.all()),
+            **attachments_content(self.attachments.all()),
             "rows": [row.canonical_content() for row in self.rows.all()],
         }
 

@@ -54,11 +54,14 @@ def module_page(request, village, module):
 def disclosure_context(village, pk):
     disclosure = get_object_or_404(village.disclosures.published().select_related("item"), pk=pk)
     disclosure.village = village
+    attachments = list(disclosure.attachments.all())
     return {
         "village": village,
         "disclosure": disclosure,
         "module_url": module_url(village, disclosure.item.module),
-        "attachments": list(disclosure.attachments.all()),
+        "attachments": attachments,
+        "images": [a for a in attachments if not a.is_pdf],
+        "pdfs": [a for a in attachments if a.is_pdf],
         "rows": masked_rows(disclosure) if disclosure.item.has_livelihood_table else [],
     }
 

@@ -4,14 +4,23 @@ Only published months and published corrections, through `.published()`. The col
 the import template's, in Chinese whatever the page language (the file is the record), plus
 the correction columns: correction entries are listed after the month's own entries, marked
 更正 with their reason and date. CSV is UTF-8 with a BOM so that Excel opens it without
-garbling the Chinese. Five queries however many entries.
+garbling the Chinese. The Excel file's totals are the page's and the poster's: as published,
+then after corrections, the opening balance carried forward from corrections to earlier
+months published since (finance.models.carried_opening). Five queries however many entries
+for CSV, six for Excel (the village's corrections).
 """
 
 from django.db.models import Prefetch
 
 from common.downloads import csv_response, xlsx_response, xlsx_value
 from disclosures.finance.importing import COLUMNS, FUNDING_LABELS, KIND_LABELS
-from disclosures.finance.models import LedgerCorrection, LedgerEntry, Summary
+from disclosures.finance.models import (
+    LedgerCorrection,
+    LedgerEntry,
+    Summary,
+    carried_opening,
+    correction_shifts,
+)
 from disclosures.money import to_yuan
 
 HEADERS = [header for _name, header, _aliases in COLUMNS] + ["更正", "更正原因", "更正日期"]
@@ -68,15 +77,26 @@ def _row(entry, correction=None):
 
 
 class MonthData:
-    """One published month with its entries and published corrections, loaded."""
+    """One published month with its entries and published corrections, loaded, and its
+    totals as published and after corrections (`shifts`: the village's correction_shifts;
+    the CSV, which has no totals, passes none)."""
 
-    def __init__(self, month, entries, corrections):
+    def __init__(self, month, entries, corrections, shifts=()):
         self.month = month
         self.entries = entries
         self.corrections = corrections
         self.summary = month.summarize(entries)
         adjustments = [e for c in corrections for e in c.entries.all()]
-        self.corrected = Summary.of(month.opening_balance, entries + adjustments)
+        self.corrected = Summary.of(carried_opening(month, shifts), entries + adjustments)
+
+    @property
+    def carried(self):
+        """Whether corrections to earlier months published since moved its opening."""
+        return self.corrected.opening != self.summary.opening
+
+    @property
+    def shows_corrected(self):
+        return bool(self.corrections) or self.carried
 
     def rows(self):
         yield from (_row(entry) for entry in self.entries)
@@ -90,6 +110,7 @@ def month_download(village, month, fmt):
         month,
         list(_entries().filter(ledger=month, correction__isnull=True)),
         list(_published_corrections([month])),
+        correction_shifts(village.pk) if fmt == "xlsx" else (),
     )
     filename = f"{village.code}-{month.period_slug}.{fmt}"
     if fmt == "csv":
@@ -104,8 +125,9 @@ def year_download(village, year, months, fmt):
         entries.setdefault(entry.ledger_id, []).append(entry)
     for correction in _published_corrections(months):
         corrections.setdefault(correction.ledger_id, []).append(correction)
+    shifts = correction_shifts(village.pk) if fmt == "xlsx" else ()
     data = [
-        MonthData(month, entries.get(month.pk, []), corrections.get(month.pk, []))
+        MonthData(month, entries.get(month.pk, []), corrections.get(month.pk, []), shifts)
         for month in months
     ]
     filename = f"{village.code}-{year:04d}.{fmt}"
@@ -177,8 +199,15 @@ def _month_workbook(village, data):
     title = f"{village.name}（{village.code}）{month.year}年{month.month}月财务公开"
     _entries_sheet(sheet, title, HEADERS, data.rows())
     pairs = _summary_pairs(data.summary)
-    if data.corrections:
+    # The reasons the page shows next to the balances.
+    if month.opening_reason:
+        pairs.append(("期初余额说明", month.opening_reason))
+    if month.negative_balance_reason and min(data.summary.closing, data.corrected.closing) < 0:
+        pairs.append(("期末余额为负的说明", month.negative_balance_reason))
+    if data.shows_corrected:
         pairs += _summary_pairs(data.corrected, prefix="更正后")
+    if data.carried:
+        pairs.append(("更正后期初余额说明", "含本月公开后才公开的对之前月份的更正"))
     pairs += [
         ("公开日期", month.published_at.date() if month.published_at else ""),
         ("指纹", month.fingerprint),
@@ -207,6 +236,7 @@ def _year_workbook(village, year, data):
             "收入合计",
             "支出合计",
             "期末余额",
+            "更正后期初余额",
             "更正后收入",
             "更正后支出",
             "更正后期末余额",
@@ -224,6 +254,7 @@ def _year_workbook(village, year, data):
                 to_yuan(d.summary.income),
                 to_yuan(d.summary.expense),
                 to_yuan(d.summary.closing),
+                to_yuan(d.corrected.opening),
                 to_yuan(d.corrected.income),
                 to_yuan(d.corrected.expense),
                 to_yuan(d.corrected.closing),
@@ -239,12 +270,13 @@ def _year_workbook(village, year, data):
             to_yuan(sum((d.summary.income for d in data), 0)),
             to_yuan(sum((d.summary.expense for d in data), 0)),
             None,
+            None,
             to_yuan(sum((d.corrected.income for d in data), 0)),
             to_yuan(sum((d.corrected.expense for d in data), 0)),
         ],
         bold=True,
     )
-    for column in "BCDEFGHI":
+    for column in "BCDEFGHIJ":
         summary.column_dimensions[column].width = 14
     summary.freeze_panes = "A2"
     return workbook

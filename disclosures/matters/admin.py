@@ -116,7 +116,7 @@ class StepAttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     fk_name = "step"
-    fields = ["title", "file"]
+    fields = ["title", "file", "summary"]
     extra = 1
 
     def has_add_permission(self, request, obj=None):

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from disclosures.attachments import attachments_content, require_attachment_texts
 from disclosures.finance.models import MONEY, Kind, LedgerEntry
 from disclosures.publishing import Publishable, PublishableQuerySet, PublishedRecordError, Status
 from villages.models import Village
@@ -391,6 +392,9 @@ class MatterStep(Publishable):
                 errors["votes_for"] = problem
         return errors
 
+    def validate_for_publication(self):
+        require_attachment_texts(self.attachments.all())
+
     def evidence_files(self):
         return [(a.title, a.file, a.sha256) for a in self.attachments.all()]
 
@@ -406,7 +410,7 @@ class MatterStep(Publishable):
             "present": self.present,
             "votes": [self.votes_for, self.votes_against, self.abstaining],
             "record": self.record,
-            "attachments": sorted(a.sha256 for a in self.attachments.all()),
+            **attachments_content(self.attachments.all()),
         }
 
     @property
@@ -421,6 +425,7 @@ class MatterStep(Publishable):
         )
         if earlier_not_submitted.exists():
             raise ValidationError(_("Submit the earlier steps first."))
+        self.validate_for_publication()
 
     def publish(self, user, comment="", when=None):
         earlier_unpublished = self.matter.steps.filter(step__lt=self.step).exclude(

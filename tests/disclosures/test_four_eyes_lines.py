@@ -154,7 +154,9 @@ def test_whoever_adds_an_attachment_cannot_publish_the_disclosure(
     response = client_for(both_roles).post(
         f"/admin/disclosures/disclosure/{disclosure.pk}/change/",
         attachment_post(
-            wumiao, disclosure, [("会议记录", upload(PDF_BYTES, "a.pdf", "application/pdf"))]
+            wumiao,
+            disclosure,
+            [("会议记录", upload(PDF_BYTES, "a.pdf", "application/pdf"), "摘要")],
         ),
     )
     assert response.status_code == 302, response.content.decode()[:2000]

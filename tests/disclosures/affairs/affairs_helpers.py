@@ -77,9 +77,12 @@ def png_bytes(size=(40, 40)):
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def add_attachment(disclosure, content=PDF_BYTES, extension="pdf", title="会议记录"):
-    """An attachment stored directly (the admin's checks are tested on their own)."""
-    attachment = Attachment(disclosure=disclosure, title=title)
+def add_attachment(
+    disclosure, content=PDF_BYTES, extension="pdf", title="会议记录", summary="会议记录的摘要"
+):
+    """An attachment stored directly (the admin's checks are tested on their own). The
+    test PDF has no text, so it comes with a summary, as the rules want."""
+    attachment = Attachment(disclosure=disclosure, title=title, summary=summary)
     attachment.token = new_token()
     attachment.extension = extension
     attachment.sha256 = hashlib.sha256(content).hexdigest()

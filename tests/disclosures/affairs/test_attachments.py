@@ -97,9 +97,10 @@ def attachment_post(wumiao, disclosure, files):
         "body": disclosure.body,
         **management("attachments", len(files)),
     }
-    for index, (title, file) in enumerate(files):
+    for index, (title, file, *summary) in enumerate(files):
         data[f"attachments-{index}-title"] = title
         data[f"attachments-{index}-file"] = file
+        data[f"attachments-{index}-summary"] = "".join(summary)
     return data
 
 
@@ -112,7 +113,11 @@ def test_the_admin_stores_uploads_under_generated_names(wumiao, accountant, clie
             draft,
             [
                 ("签到表", upload("张三 13812345678.jpg", jpeg_bytes(), "image/jpeg")),
-                ("会议记录", upload("会议记录.pdf", PDF_BYTES, "application/pdf")),
+                (
+                    "会议记录",
+                    upload("会议记录.pdf", PDF_BYTES, "application/pdf"),
+                    "会议记录的摘要",
+                ),
             ],
         ),
     )

@@ -4,9 +4,11 @@ closing balance is submitted only with an explanation; a correction in the middl
 year carries into the later months on the year table, the village page and the poster."""
 
 import datetime
+import io
 import subprocess
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -174,3 +176,38 @@ def test_the_poster_uses_the_corrected_balances(corrected_mid_year, tmp_path):
     ).stdout
     assert "9,090.00" in text  # as published
     assert "12,000.00" in text  # the closing balance after the correction to October
+
+
+def xlsx(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def test_the_excel_files_use_the_corrected_balances(client, corrected_mid_year):
+    """The downloads show the balances as the page and the poster do: as published, and
+    after the correction to October published after November."""
+    sheet = xlsx(client, f"{WUMIAO}/finance/2026-11.xlsx").active
+    summary = {
+        sheet.cell(row=r, column=3).value: sheet.cell(row=r, column=6).value
+        for r in range(1, sheet.max_row + 1)
+    }
+    assert summary["期初余额"] == 9090  # as published
+    assert summary["期末余额"] == 12090
+    assert summary["更正后期初余额"] == 9000  # 9,090 less October's 90-yuan fee
+    assert summary["更正后期末余额"] == 12000
+    assert "更正" in summary["更正后期初余额说明"]
+
+    months = xlsx(client, f"{WUMIAO}/finance/2026.xlsx")["月度汇总"]
+    header = [cell.value for cell in months[1]]
+    rows = {
+        row[0].value: {h: c.value for h, c in zip(header, row, strict=True)}
+        for row in months.iter_rows(2)
+    }
+    assert rows["2026-10"]["更正后期末余额"] == 9000
+    assert rows["2026-11"]["期初余额"] == 9090
+    assert rows["2026-11"]["更正后期初余额"] == 9000
+    assert rows["2026-11"]["更正后期末余额"] == 12000
+    # The year table shows the same.
+    table = client.get(f"{WUMIAO}/finance/2026/").context["report"].months
+    assert table[10].summary.closing == Decimal("12000.00")

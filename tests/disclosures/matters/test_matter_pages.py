@@ -193,6 +193,7 @@ def test_it_lists_the_attachments_of_published_steps(client, wumiao, settings, t
             extension="pdf",
             sha256=hashlib.sha256(data).hexdigest(),
             file=ContentFile(data, name="x.pdf"),
+            summary=f"{title}的摘要",
         )
     factories.publish(first)
 
