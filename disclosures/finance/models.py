@@ -161,6 +161,23 @@ class Summary:
         return cls(opening=opening, income=income, expense=expense)
 
 
+def lines_prefetch(lines):
+    """Lines with all that their fingerprint covers, into `verified_lines` (verify_ledgers)."""
+    lines = lines.select_related("category__parent", "major_matter", "contract")
+    return models.Prefetch(
+        "entries", queryset=lines.prefetch_related("photos"), to_attr="verified_lines"
+    )
+
+
+def loaded_receipt_files(lines):
+    """receipt_files() of lines loaded by lines_prefetch, without a query."""
+    return [
+        (_("receipt photo of %(entry)s") % {"entry": line}, photo.image, photo.sha256)
+        for line in lines
+        for photo in line.photos.all()
+    ]
+
+
 def receipt_files(photos):
     return [
         (_("receipt photo of %(entry)s") % {"entry": photo.entry}, photo.image, photo.sha256)
@@ -252,6 +269,9 @@ class LedgerMonth(Publishable):
         indexes = [
             # The village page lists a village's published months, newest first.
             models.Index(fields=["village", "status", "-year", "-month"], name="ledger_public_idx"),
+            # The admin's list of months (LedgerMonthAdmin), newest first: its first page
+            # is read from the index instead of sorting every month of the province.
+            models.Index(fields=["-year", "-month"], name="ledger_newest_idx"),
         ]
 
     publish_permission = "disclosures.publish_ledgermonth"
@@ -355,6 +375,17 @@ class LedgerMonth(Publishable):
 
     def evidence_files(self):
         return receipt_files(ReceiptPhoto.objects.filter(entry__in=self.original_entries()))
+
+    @classmethod
+    def verification_prefetch(cls):
+        original = LedgerEntry.objects.filter(correction__isnull=True)
+        return [lines_prefetch(original)]
+
+    def verification_content(self):
+        return self.canonical_content(entries=self.verified_lines)
+
+    def verification_files(self):
+        return loaded_receipt_files(self.verified_lines)
 
     def canonical_content(self, entries=None):
         """What the fingerprint covers. `entries`: the month's original lines already
@@ -469,6 +500,16 @@ class LedgerCorrection(Publishable):
 
     def evidence_files(self):
         return receipt_files(ReceiptPhoto.objects.filter(entry__correction=self))
+
+    @classmethod
+    def verification_prefetch(cls):
+        return [lines_prefetch(LedgerEntry.objects.all())]
+
+    def verification_content(self):
+        return self.canonical_content(entries=self.verified_lines)
+
+    def verification_files(self):
+        return loaded_receipt_files(self.verified_lines)
 
     def canonical_content(self, entries=None):
         if entries is None:
@@ -604,6 +645,15 @@ class LedgerEntry(TypedBy):
             ),
             models.UniqueConstraint(
                 fields=["ledger", "voucher_number"], name="voucher_number_unique_in_month"
+            ),
+        ]
+        indexes = [
+            # The admin's list of entries (LedgerEntryAdmin: original lines, in this
+            # order): a page is read from the index, not sorted out of millions of lines.
+            models.Index(
+                fields=["date", "voucher_number", "id"],
+                condition=Q(correction__isnull=True),
+                name="entry_admin_order_idx",
             ),
         ]
 
