@@ -9,14 +9,17 @@ postgres://postgres@127.0.0.1:5432): BENCH_DEMO_DB (default village_portal_bench
 `seed_demo`: 7 villages, a year) and BENCH_PROVINCE_DB (default village_portal_province:
 the demo plus `make_province --villages N --years Y`). Each is built once, when missing
 (`--rebuild` drops and builds them again), and migrated on every run. 500 villages × 10
-years (about 2.4 million ledger lines) take about 10 minutes to build on two cores.
+years (about 2.3 million ledger lines) take about 10 minutes to build on two cores.
 
 Each page is asked for REPEAT times on each database in turn, interleaved in rounds, so
 that a machine busy with something else slows both alike; the table shows the median
-server time of each (Django's test client, in this process) and their ratio. Public
-pages are rendered every time (the page cache is emptied before each request, outside
-the timing). Township staff: the demo's 利国乡 (xiangzhen) against a generated township of
-25 villages (xz<township code>); superuser: admin on both.
+server time of each (Django's test client, in this process), their ratio and the size
+of each page. Public pages are rendered every time (the page cache is emptied before
+each request, outside the timing): the demo's 五庙村 (a year) against a generated
+village (ten years). Admin pages as the demo's 利国乡 staff (xiangzhen) on both, as the
+staff of a generated township of 25 villages (xz<township code>) against xiangzhen, and
+as the superuser (admin). A list the demo fills less than a page of (100 rows) shows more
+rows on the province: its ratio is the cost of those rows, not of history.
 """
 
 import argparse
@@ -123,8 +126,16 @@ def pages_of(database):
         ("villages", "/admin/villages/village/"),
         ("home (work queue)", "/admin/"),
     ]
-    for who, username in (("township staff", staff), ("superuser", "admin")):
-        pages += [(f"admin as {who}: {label}", url, username) for label, url in admin_pages]
+    users = [
+        # The same user and page on both: the demo's 利国乡, 4 villages, in a province.
+        ("利国乡 staff", "xiangzhen"),
+        # Staff of a generated township of 25 villages with ten years (a page of more
+        # rows than the demo's 4 villages: read the sizes beside the ratio).
+        ("big township's staff", staff),
+        ("superuser", "admin"),
+    ]
+    for who, username in users:
+        pages += [(f"{who}: {label}", url, username) for label, url in admin_pages]
     return pages
 
 
@@ -167,12 +178,17 @@ def measure(pages, repeat, rounds):
     return results
 
 
-def report(results, villages, years):
+def report(results):
+    from disclosures.models import LedgerEntry
+    from villages.models import Village
+
+    use(PROVINCE_DB)
+    size = f"{Village.objects.count():,} villages, {LedgerEntry.objects.count():,} ledger lines"
     print(
-        f"\nScale benchmark: {villages} villages × {years} years ({PROVINCE_DB}) against the "
-        f"demo ({DEMO_DB}), median server time, measured interleaved in one run"
+        f"\nScale benchmark: {PROVINCE_DB} ({size}) against the demo ({DEMO_DB}), "
+        "median server time, measured interleaved in one run"
     )
-    print(f"{'page':<46} {'demo ms':>9} {'province ms':>12} {'ratio':>7}  {'KB demo → province'}")
+    print(f"{'page':<46} {'demo ms':>9} {'province ms':>12} {'ratio':>7}  KB demo → province")
     for label, demo, province, demo_size, province_size in results:
         ratio = province / demo
         mark = "ok" if ratio <= TARGET else f"> {TARGET}"
@@ -198,7 +214,7 @@ def main():
     if options.only:
         pages = {db: [p for p in ps if options.only in p[0]] for db, ps in pages.items()}
     results = measure(pages, options.repeat, options.rounds)
-    report(results, options.villages, options.years)
+    report(results)
 
 
 if __name__ == "__main__":
