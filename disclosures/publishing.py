@@ -13,6 +13,7 @@ refuse an UPDATE or DELETE of published rows (migration 0004).
 
 import hashlib
 import hmac
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +24,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,11 +192,15 @@ class Publishable(models.Model):
         return []
 
     @classmethod
-    def verification_prefetch(cls):
-        """For verify_ledgers: what to load along with a batch of published items
-        (arguments of prefetch_related), so that checking a village's chain costs a few
-        queries per batch, not a few per item. verification_content() and
+    def load_for_verification(cls, batch):
+        """For verify_ledgers: load what a batch of published items' fingerprints cover,
+        in a few queries for the batch, not a few per item; verification_content() and
         verification_files() then read what was loaded."""
+        prefetch_related_objects(batch, *cls.verification_prefetch())
+
+    @classmethod
+    def verification_prefetch(cls):
+        """What load_for_verification prefetches (arguments of prefetch_related)."""
         return ()
 
     def verification_content(self):
@@ -635,18 +641,16 @@ def checked_links(village, problems):
     checked = []
     for model in chain_members():
         (path,) = model.chain_filter(village)
-        links = (
-            model.objects.published()
-            .filter(**{path: village})
-            .select_related(path)
-            .prefetch_related(*model.verification_prefetch())
-        )
-        for link in links.iterator(chunk_size=VERIFY_BATCH):
-            checked.append(CheckedLink.of(link, link.verification_content()))
-            for what, stored, sha256 in link.verification_files():
-                problem = file_problem(stored, sha256)
-                if problem:
-                    problems.append((f"{checked[-1].label}: {what}", problem))
+        links = model.objects.published().filter(**{path: village}).select_related(path)
+        stream = links.iterator(chunk_size=VERIFY_BATCH)
+        while batch := list(itertools.islice(stream, VERIFY_BATCH)):
+            model.load_for_verification(batch)
+            for link in batch:
+                checked.append(CheckedLink.of(link, link.verification_content()))
+                for what, stored, sha256 in link.verification_files():
+                    problem = file_problem(stored, sha256)
+                    if problem:
+                        problems.append((f"{checked[-1].label}: {what}", problem))
     checked.sort(key=lambda link: link.position)
     return checked
 

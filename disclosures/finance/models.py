@@ -2,6 +2,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -161,16 +162,51 @@ class Summary:
         return cls(opening=opening, income=income, expense=expense)
 
 
-def lines_prefetch(lines):
-    """Lines with all that their fingerprint covers, into `verified_lines` (verify_ledgers)."""
-    lines = lines.select_related("category__parent", "major_matter", "contract")
-    return models.Prefetch(
-        "entries", queryset=lines.prefetch_related("photos"), to_attr="verified_lines"
-    )
+class LoadedLine(SimpleNamespace):
+    """A ledger line as verify_ledgers reads it: what entries_content() reads of an
+    entry, loaded as plain values (a province's millions of lines, without building a
+    model instance and its related managers for each)."""
+
+    def __str__(self):
+        return f"{self.voucher_number} {self.description}"
+
+
+class Loaded(list):
+    def all(self):
+        return self
+
+
+LINE_FIELDS = [
+    "pk", "date", "voucher_number", "description", "kind", "category_id", "amount",
+    "funding_source", "handled_by", "approved_by", "major_matter_id", "contract_id",
+]  # fmt: skip
+
+
+def load_lines(holders, lines, key):
+    """Set `verified_lines` on each month or correction of `holders` to its lines (of
+    `lines`, grouped by the field `key`), as LoadedLine: four queries for the batch."""
+    lines = lines.filter(**{f"{key}__in": [holder.pk for holder in holders]}).order_by()
+    rows = list(lines.values(*LINE_FIELDS, key, "major_matter__title", "contract__number"))
+    categories = Category.objects.select_related("parent").in_bulk()
+    photos = {}
+    for photo in ReceiptPhoto.objects.filter(entry__in=[row["pk"] for row in rows]):
+        photos.setdefault(photo.entry_id, Loaded()).append(photo)
+    by_holder = {holder.pk: Loaded() for holder in holders}
+    for row in rows:
+        line = LoadedLine(
+            **{name: row[name] for name in LINE_FIELDS},
+            category=categories[row["category_id"]],
+            major_matter=SimpleNamespace(title=row["major_matter__title"]),
+            contract=SimpleNamespace(number=row["contract__number"]),
+            photos=photos.get(row["pk"], Loaded()),
+        )
+        by_holder[row[key]].append(line)
+    for holder in holders:
+        holder.verified_lines = by_holder[holder.pk]
 
 
 def loaded_receipt_files(lines):
-    """receipt_files() of lines loaded by lines_prefetch, without a query."""
+    """receipt_files() of lines loaded by load_lines, without a query."""
     return [
         (_("receipt photo of %(entry)s") % {"entry": line}, photo.image, photo.sha256)
         for line in lines
@@ -377,9 +413,8 @@ class LedgerMonth(Publishable):
         return receipt_files(ReceiptPhoto.objects.filter(entry__in=self.original_entries()))
 
     @classmethod
-    def verification_prefetch(cls):
-        original = LedgerEntry.objects.filter(correction__isnull=True)
-        return [lines_prefetch(original)]
+    def load_for_verification(cls, batch):
+        load_lines(batch, LedgerEntry.objects.filter(correction__isnull=True), "ledger_id")
 
     def verification_content(self):
         return self.canonical_content(entries=self.verified_lines)
@@ -502,8 +537,8 @@ class LedgerCorrection(Publishable):
         return receipt_files(ReceiptPhoto.objects.filter(entry__correction=self))
 
     @classmethod
-    def verification_prefetch(cls):
-        return [lines_prefetch(LedgerEntry.objects.all())]
+    def load_for_verification(cls, batch):
+        load_lines(batch, LedgerEntry.objects.all(), "correction_id")
 
     def verification_content(self):
         return self.canonical_content(entries=self.verified_lines)
