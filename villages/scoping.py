@@ -23,7 +23,10 @@ class VillageScopedAdminMixin(LongListAdminMixin):
             # Every village: no `IN (every village)`, which would make the planner join
             # the villages to every row before it can read the first page.
             return rows
-        villages = Village.objects.for_user(request.user)
+        return self.scope_to(rows, Village.objects.for_user(request.user))
+
+    def scope_to(self, rows, villages):
+        """The rows of these villages (a queryset of the user's)."""
         return rows.filter(**{f"{self.village_field}__in": villages})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
