@@ -106,15 +106,18 @@ def pages_of(database):
         township = Township.objects.filter(district__code__gt="371603").order_by("code").first()
         village = township.villages.order_by("code").first().code
         staff = f"xz{township.code}"
-    months = Village.objects.get(code=village).ledger_months.filter(status="published")
-    month = months.order_by("-year", "-month").first()
-    year = month.year if month.month > 1 else month.year - 1
-    pages = [
-        ("public: landing /", "/", None),
-        ("public: village page", f"/v/{village}/", None),
-        ("public: month page", f"/v/{village}/finance/{month.year}-{month.month:02d}/", None),
-        ("public: year page", f"/v/{village}/finance/{year}/", None),
-    ]
+    pages = [("public: landing /", "/", None)]
+    # The same village on both (the demo is in the province), and a village of ten years
+    # against the demo's village of one.
+    for label, code in (("五庙村 on both", DEMO_VILLAGE), ("10 years", village)):
+        months = Village.objects.get(code=code).ledger_months.filter(status="published")
+        month = months.order_by("-year", "-month").first()
+        year = month.year if month.month > 1 else month.year - 1
+        pages += [
+            (f"public, {label}: village page", f"/v/{code}/", None),
+            (f"public, {label}: month page", f"/v/{code}/finance/{month.period_slug}/", None),
+            (f"public, {label}: year page", f"/v/{code}/finance/{year}/", None),
+        ]
     admin_pages = [
         ("ledger months", "/admin/disclosures/ledgermonth/"),
         ("entries", "/admin/disclosures/ledgerentry/"),
