@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve run test fuzz system-deps system-deps-test compiled-messages bench lint format messages clean
+.PHONY: serve run test fuzz system-deps system-deps-test compiled-messages bench bench-scale lint format messages clean
 
 # The address printed on the signs and shown at start-up.
 export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -13,7 +13,7 @@ export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 # The development and test commands use a random key made once for this clone
 # (.dev-secret-key, never committed) unless SECRET_KEY is set; `make serve` never does.
 DEV_SECRET_KEY = $(shell test -s .dev-secret-key || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .dev-secret-key; cat .dev-secret-key)
-run test bench messages: export SECRET_KEY ?= $(DEV_SECRET_KEY)
+run test bench bench-scale messages: export SECRET_KEY ?= $(DEV_SECRET_KEY)
 
 run: system-deps $(VENV)/.installed compiled-messages
 	@# With DEBUG off an SQLite file is opened only if it exists: the demo makes its own.
@@ -45,6 +45,14 @@ fuzz: system-deps-test $(VENV)/.installed-test compiled-messages
 bench: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_production.py
+
+# Every public page and admin list on a province (500 villages × 10 years, built once on
+# the PostgreSQL server of BENCH_DATABASE_SERVER, about 10 minutes) against the demo's.
+# VILLAGES=5000 YEARS=10 BENCH_PROVINCE_DB=village_portal_province_5000 for a bigger one.
+VILLAGES ?= 500
+YEARS ?= 10
+bench-scale: $(VENV)/.installed-test compiled-messages
+	$(BIN)/python scripts/bench_scale.py --villages $(VILLAGES) --years $(YEARS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -13,7 +13,9 @@ refuse an UPDATE or DELETE of published rows (migration 0004).
 
 import hashlib
 import hmac
+import itertools
 import json
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.apps import apps
@@ -22,6 +24,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -187,6 +190,26 @@ class Publishable(models.Model):
         """(label, stored file, SHA-256) of every file its fingerprint covers. Subclasses
         with receipt photos or attachments override this."""
         return []
+
+    @classmethod
+    def load_for_verification(cls, batch):
+        """For verify_ledgers: load what a batch of published items' fingerprints cover,
+        in a few queries for the batch, not a few per item; verification_content() and
+        verification_files() then read what was loaded."""
+        prefetch_related_objects(batch, *cls.verification_prefetch())
+
+    @classmethod
+    def verification_prefetch(cls):
+        """What load_for_verification prefetches (arguments of prefetch_related)."""
+        return ()
+
+    def verification_content(self):
+        """canonical_content() of an item loaded with its verification_prefetch."""
+        return self.canonical_content()
+
+    def verification_files(self):
+        """evidence_files() of an item loaded with its verification_prefetch."""
+        return self.evidence_files()
 
     @cached_property
     def fingerprint_broken(self):
@@ -587,24 +610,72 @@ def chain_links(village):
     )
 
 
+# Published items of one kind loaded at a time by verify_village: a village's chain is
+# checked in a few queries per batch whatever its length, and never held in memory whole.
+VERIFY_BATCH = 500
+
+
+@dataclass(frozen=True)
+class CheckedLink:
+    """What verify_village keeps of a link once its content is checked (the item itself
+    only when the caller holds it anyway)."""
+
+    position: int
+    previous_fingerprint: str
+    fingerprint: str
+    label: str
+    content_matches: bool
+    item: object = None
+
+    @classmethod
+    def of(cls, link, content, keep=False):
+        return cls(
+            link.chain_position or 0,
+            link.previous_fingerprint,
+            link.fingerprint,
+            str(link),
+            chain_fingerprint(link.previous_fingerprint, content) == link.fingerprint,
+            link if keep else None,
+        )
+
+
+def checked_links(village, problems):
+    """Every published link of the village, checked against its own fingerprint and its
+    evidence files (problems are appended), streamed kind by kind in batches, returned
+    in chain order."""
+    checked = []
+    for model in chain_members():
+        (path,) = model.chain_filter(village)
+        links = model.objects.published().filter(**{path: village}).select_related(path)
+        stream = links.iterator(chunk_size=VERIFY_BATCH)
+        while batch := list(itertools.islice(stream, VERIFY_BATCH)):
+            model.load_for_verification(batch)
+            for link in batch:
+                checked.append(CheckedLink.of(link, link.verification_content()))
+                for what, stored, sha256 in link.verification_files():
+                    problem = file_problem(stored, sha256)
+                    if problem:
+                        problems.append((f"{checked[-1].label}: {what}", problem))
+    checked.sort(key=lambda link: link.position)
+    return checked
+
+
 def verify_village(village):
     """Every problem of one village's chain, as (what, problem): the content against the
-    fingerprints (verify_chain), the fingerprints against their signed seals, the
-    chain's length and end against its signed head, and the stored evidence files
-    against their SHA-256. Returns (number of links, problems)."""
-    links = chain_links(village)
-    problems = [(str(link), problem) for link, problem in verify_chain(links)]
+    fingerprints, the fingerprints against their signed seals, the chain's length and
+    end against its signed head, and the stored evidence files against their SHA-256.
+    Returns (number of links, problems). A few queries per kind of item and batch of
+    VERIFY_BATCH items, plus two (the seals, the head)."""
+    problems = []
+    links = checked_links(village, problems)
+    problems[:0] = [(link.label, problem) for link, problem in chain_problems(links)]
     seals = {seal.position: seal for seal in ChainSeal.objects.filter(village=village)}
     for seal in seals.values():
         seal.village = village
     for link in links:
-        problem = _seal_problem(link, seals.get(link.chain_position))
+        problem = _seal_problem(link, seals.get(link.position))
         if problem:
-            problems.append((str(link), problem))
-        for label, stored, sha256 in link.evidence_files():
-            problem = file_problem(stored, sha256)
-            if problem:
-                problems.append((f"{link}: {label}", problem))
+            problems.append((link.label, problem))
     problems += _head_problems(village, links, seals)
     return len(links), problems
 
@@ -626,7 +697,7 @@ def _head_problems(village, links, seals):
     head.village = village
     if not head.is_genuine:
         return [(_("the chain"), _("its head is not signed with the portal's key"))]
-    present = {link.chain_position for link in links}
+    present = {link.position for link in links}
     problems = []
     for position in sorted(set(range(1, head.length + 1)) - present):
         seal = seals.get(position)
@@ -635,9 +706,9 @@ def _head_problems(village, links, seals):
             what += f" ({seal.content_type.name} #{seal.object_id}, {seal.fingerprint[:10]})"
         problems.append((what, _("was published and is missing")))
     for link in links:
-        beyond = (link.chain_position or 0) > head.length
-        if beyond or (link.chain_position == head.length and link.fingerprint != head.fingerprint):
-            problems.append((str(link), _("is not in the chain its signed head names")))
+        beyond = link.position > head.length
+        if beyond or (link.position == head.length and link.fingerprint != head.fingerprint):
+            problems.append((link.label, _("is not in the chain its signed head names")))
     return problems
 
 
@@ -646,20 +717,26 @@ def verify_chain(links):
 
     Yields (link, problem) for every link whose stored content no longer matches its
     fingerprint, or that does not follow the link before it."""
+    checked = [CheckedLink.of(link, link.canonical_content(), keep=True) for link in links]
+    for link, problem in chain_problems(checked):
+        yield link.item, problem
+
+
+def chain_problems(links):
+    """verify_chain over CheckedLinks: yields (CheckedLink, problem)."""
     previous = ""
     for expected_position, link in enumerate(links, start=1):
-        if link.chain_position != expected_position:
+        if link.position != expected_position:
             yield (
                 link,
                 _("is at position %(actual)s of the chain, expected %(expected)s")
                 % {
-                    "actual": link.chain_position,
+                    "actual": link.position or None,
                     "expected": expected_position,
                 },
             )
         if link.previous_fingerprint != previous:
             yield link, _("does not follow the fingerprint of the item published before it")
-        recomputed = chain_fingerprint(link.previous_fingerprint, link.canonical_content())
-        if recomputed != link.fingerprint:
+        if not link.content_matches:
             yield link, _("content no longer matches its fingerprint")
         previous = link.fingerprint

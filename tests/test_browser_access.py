@@ -182,6 +182,8 @@ def public_pages():
     ).first()
     return [
         ("landing", "/"),
+        ("district", "/d/371603/"),
+        ("township", f"/t/{VILLAGE_CODE[:9]}/"),
         ("search", "/?q=%E4%BA%94%E5%BA%99"),
         ("village", f"{village}/"),
         ("month", corrected.get_absolute_url()),

@@ -2,6 +2,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -45,7 +47,17 @@ class TownshipAdmin(admin.ModelAdmin):
     TOWNSHIP_SETTINGS = ["supervision_phone", "question_deadline_days"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
+        # Counted in a subquery: a Count() over the join would reuse for_user's join
+        # through the villages and count only the user's own.
+        counts = (
+            Village.objects.filter(township=OuterRef("pk"))
+            .order_by()
+            .values("township")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        townships = super().get_queryset(request).for_user(request.user)
+        return townships.annotate(villages_count=Coalesce(Subquery(counts), 0))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -74,9 +86,9 @@ class TownshipAdmin(admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
-    @admin.display(description=_("villages"))
+    @admin.display(description=_("villages"), ordering="villages_count")
     def village_count(self, township):
-        return township.villages.count()
+        return township.villages_count
 
     @admin.display(description=_("QR signs"))
     def signs_link(self, township):
@@ -110,10 +122,29 @@ class TownshipAdmin(admin.ModelAdmin):
         return request.user.has_perm("villages.print_signs")
 
 
+class TownshipOfDistrictFilter(admin.SimpleListFilter):
+    """The townships of the district picked in the district filter: a province's hundreds
+    of townships are never listed at once."""
+
+    title = _("township")
+    parameter_name = "township__id__exact"
+
+    def lookups(self, request, model_admin):
+        district = request.GET.get("township__district__id__exact", "")
+        if not district.isdigit():
+            return []
+        return Township.objects.filter(district_id=district).values_list("pk", "name")
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(township_id=self.value())
+        return queryset
+
+
 @admin.register(Village)
 class VillageAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "township", "public_link"]
-    list_filter = ["township"]
+    list_filter = ["township__district", TownshipOfDistrictFilter]
     list_select_related = ["township"]
     search_fields = ["code", "name"]
     filter_horizontal = ["staff"]

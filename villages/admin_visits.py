@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from common.downloads import csv_response
 from villages.models import Township, Village
+from villages.township_pages import choose_township
 from villages.visits import last_months, monthly_counts
 
 
@@ -68,19 +69,23 @@ def township_visits(townships, months):
 
 
 def _townships_or_403(request):
-    townships = list(Township.objects.supervised_by(request.user).order_by("code"))
+    townships = Township.objects.supervised_by(request.user).select_related("district")
+    townships = list(townships.order_by("code"))
     if not townships:
         raise PermissionDenied
     return townships
 
 
 def dashboard(request):
+    """One township's table at a time (?township=<code>), with links to the others."""
     months = last_months(timezone.localdate())
+    choice = choose_township(request, _townships_or_403(request))
     context = {
         **admin.site.each_context(request),
         "title": _("Visits: page views and QR scans of my townships' villages"),
         "months": months,
-        "reports": township_visits(_townships_or_403(request), months),
+        "reports": township_visits([choice.current], months),
+        "choice": choice,
     }
     return TemplateResponse(request, "admin/villages/visits.html", context)
 

@@ -2,6 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
@@ -12,18 +13,42 @@ from django.views.decorators.cache import cache_control
 from common.cards import card_png
 from common.qr import qr_svg
 from common.text import clean_text
-from villages.models import Township, Village
+from villages.models import District, Township, Village
 from villages.search import search_villages
 
 
 def landing(request):
-    """Townships and their villages, with a search (villages/search.py)."""
+    """The search (villages/search.py), then the districts, each a link to its townships
+    (or, on a portal of one district, its townships straight away). The villages are on
+    each township's page: the page is the same size for 10 villages or a province's
+    5,000."""
     query = clean_text(request.GET.get("q", "")).strip()[:50]  # PostgreSQL refuses a NUL
     if query:
         villages = search_villages(query)
         return render(request, "villages/landing.html", {"query": query, "results": villages})
-    townships = Township.objects.select_related("district").prefetch_related("villages")
-    return render(request, "villages/landing.html", {"townships": townships})
+    districts = list(District.objects.annotate(township_count=Count("townships")))
+    if len(districts) == 1:
+        return render(request, "villages/landing.html", district_context(districts[0]))
+    return render(request, "villages/landing.html", {"districts": districts})
+
+
+def district_context(district):
+    townships = district.townships.annotate(village_count=Count("villages")).order_by("code")
+    return {"district": district, "townships": townships}
+
+
+def district_page(request, code):
+    """/d/<district code>/: the district's townships."""
+    district = get_object_or_404(District, code=code)
+    context = {**district_context(district), "district_page": True}
+    return render(request, "villages/landing.html", context)
+
+
+def township_page(request, code):
+    """/t/<township code>/: the township's villages."""
+    township = get_object_or_404(Township.objects.select_related("district"), code=code)
+    context = {"township": township, "villages": township.villages.order_by("code")}
+    return render(request, "villages/landing.html", context)
 
 
 @cache_control(public=True, max_age=86400)

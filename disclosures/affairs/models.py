@@ -208,6 +208,8 @@ class Disclosure(Publishable):
             models.Index(
                 fields=["village", "status", "-period_start"], name="disclosure_public_idx"
             ),
+            # The admin's list of disclosures (DisclosureAdmin.ordering), newest first.
+            models.Index(fields=["-period_start", "-id"], name="disclosure_newest_idx"),
         ]
 
     publish_permission = "disclosures.publish_disclosure"
@@ -266,6 +268,11 @@ class Disclosure(Publishable):
 
     def evidence_files(self):
         return [(a.title, a.file, a.sha256) for a in self.attachments.all()]
+
+    @classmethod
+    def verification_prefetch(cls):
+        # canonical_content() and evidence_files() read these through .all().
+        return ["attachments", "rows", "item"]
 
     def canonical_content(self):
         return {

@@ -21,6 +21,7 @@ from common.downloads import csv_response
 from disclosures.assets.models import register_flags_by_village
 from disclosures.compliance.report import township_reports, village_row
 from villages.models import Township, Village
+from villages.township_pages import choose_township
 
 
 def compliance_townships(user):
@@ -29,7 +30,7 @@ def compliance_townships(user):
     townships = Township.objects.for_user(user)
     if not user.is_superuser:
         townships = townships.filter(staff=user)
-    return townships.order_by("code")
+    return townships.select_related("district").order_by("code")
 
 
 def _townships_or_403(request):
@@ -44,9 +45,10 @@ def _context(request, title, **extra):
 
 
 def dashboard(request):
-    townships = _townships_or_403(request)
+    """One township's table at a time (?township=<code>), with links to the others."""
+    choice = choose_township(request, _townships_or_403(request))
     sort = request.GET.get("sort", "code")
-    reports = township_reports(townships, sort=sort)
+    reports = township_reports([choice.current], sort=sort)
     # Rent overdue (逾期未收) and the other flags of the villages' contracts.
     flags = register_flags_by_village([row.village for report in reports for row in report.rows])
     for report in reports:
@@ -57,6 +59,7 @@ def dashboard(request):
         _("Disclosed on time? Villages of my townships"),
         reports=reports,
         sort=sort,
+        choice=choice,
     )
     return TemplateResponse(request, "admin/disclosures/compliance/dashboard.html", context)
 

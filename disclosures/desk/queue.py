@@ -288,7 +288,12 @@ def work_queue(user, on=None):
     on = on or today()
     queue = WorkQueue()
     villages = Village.objects.for_user(user).select_related("township")
-    if _is_accountant(user):
+    # A superuser holds every permission but keeps no village's books and supervises no
+    # township: the lists due and the villages behind of a whole province (every
+    # village's compliance, seconds of work) are for the accountants and township staff
+    # who act on them. A superuser's queue is what waits for review, the overdue and
+    # escalated questions and the locked-out accounts.
+    if _is_accountant(user) and not user.is_superuser:
         queue.sections.append(due_lists(villages, on))
         queue.sections.append(sent_back(villages))
     if _publishable_kinds(user):
@@ -299,7 +304,8 @@ def work_queue(user, on=None):
             overdue_on(on) | Q(status=QuestionStatus.ESCALATED)
         )
         queue.sections.append(questions_waiting(overdue, on, _("Overdue and escalated questions")))
-        queue.sections.append(villages_behind(townships, on))
+        if not user.is_superuser:
+            queue.sections.append(villages_behind(townships, on))
         queue.sections.append(locked_accounts(user))
     elif user.has_perm("disclosures.answer_question"):
         queue.sections.append(

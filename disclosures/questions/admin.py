@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.paging import LongListAdminMixin, year_filter
 from disclosures.questions.models import (
     Answer,
     Question,
@@ -90,12 +91,17 @@ class AnswerInline(admin.StackedInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(LongListAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/disclosures/question/change_form.html"
     inlines = [AnswerInline]
-    list_filter = ["status", OverdueFilter, HiddenFilter, "village__township"]
+    list_filter = [
+        "status",
+        OverdueFilter,
+        HiddenFilter,
+        year_filter("received_at", _("received in")),
+        "village__township",
+    ]
     list_select_related = ["village"]
-    date_hierarchy = "received_at"
     ordering = ["-received_at"]
 
     search_fields = ["text"]

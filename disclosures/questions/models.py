@@ -124,6 +124,8 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(hidden_at__isnull=True)
 
     def for_user(self, user):
+        if user.is_superuser:
+            return self  # every village: no IN (every village) for the planner to join
         return self.filter(village__in=Village.objects.for_user(user))
 
     def update(self, **kwargs):
@@ -247,7 +249,11 @@ class Question(models.Model):
                 name="question_about_one_thing",
             )
         ]
-        indexes = [models.Index(fields=["village", "-received_at"])]
+        indexes = [
+            models.Index(fields=["village", "-received_at"]),
+            # The admin's list of questions (QuestionAdmin.ordering), newest first.
+            models.Index(fields=["-received_at", "-id"], name="question_newest_idx"),
+        ]
 
     def __str__(self):
         # Neither the asker's name nor the tracking code (the asker's key to the question):

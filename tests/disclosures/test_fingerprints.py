@@ -7,10 +7,11 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from disclosures.models import Kind, LedgerCorrection, LedgerMonth
-from disclosures.publishing import canonical_json, chain_fingerprint
+from disclosures.publishing import canonical_json, chain_fingerprint, verify_village
 from tests import factories
 from tests.disclosures.review_helpers import (
     bypassing_triggers,
@@ -373,3 +374,35 @@ def test_the_demo_data_verifies(db):
 
     assert "every fingerprint matches" in out
     assert err == ""
+
+
+def verify_queries(village):
+    with CaptureQueriesContext(connection) as queries:
+        count, problems = verify_village(village)
+    assert problems == []
+    return count, len(queries)
+
+
+def test_verifying_a_chain_costs_the_same_for_2_or_12_months(wumiao):
+    """verify_ledgers streams each kind of item in batches with what its fingerprint
+    covers: a province's ten years are checked in a few queries a village."""
+    for month in (1, 2):
+        published_correction(published_month(wumiao, 2025, month))
+    few = verify_queries(wumiao)
+
+    for month in range(3, 13):
+        published_correction(published_month(wumiao, 2025, month))
+    many = verify_queries(wumiao)
+
+    assert (few[0], many[0]) == (4, 24)
+    assert few[1] == many[1]
+
+
+def test_verify_ledgers_shows_its_progress_when_asked(wumiao, yanjia):
+    published_month(wumiao)
+    published_month(yanjia)
+
+    out, err = verify("--progress")
+
+    assert "2/2 villages" in err
+    assert "every fingerprint matches" in out

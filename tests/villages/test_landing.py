@@ -1,31 +1,64 @@
-"""The landing page, /: townships, their villages and a search by name or code."""
+"""The landing page, /: the search, then districts → townships → villages, one level a
+page, so that no page grows with the number of villages."""
+
+import gzip
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
-from villages.models import Township, Village
+from tests.test_layout import ROOT
+from villages.models import District, Township, Village
 
-# Townships with their districts, then all their villages in one prefetch.
+# The districts (with their number of townships); on a portal of one district, also
+# that district's townships (with their number of villages).
 LANDING_QUERIES = 2
+PROVINCE_LANDING_QUERIES = 1
 SEARCH_QUERIES = 1
 
 
-def test_it_lists_townships_and_their_villages(client, wumiao, dongying, yanjia):
+def test_a_portal_of_one_district_lists_its_townships(client, wumiao, dongying, yanjia):
     response = client.get("/")
 
     assert response.status_code == 200
     content = response.content.decode()
-    for name in ["利国乡", "黄升镇", "五庙村", "东营村", "闫家村", "沾化区"]:
+    for name in ["利国乡", "黄升镇", "沾化区"]:
         assert name in content
-    for village in [wumiao, dongying, yanjia]:
-        assert f'href="{village.get_absolute_url()}"' in content
+    assert 'href="/t/371603201/"' in content and 'href="/t/371603102/"' in content
     # Townships in code order: 黄升镇 (371603102) before 利国乡 (371603201).
     assert content.index("黄升镇") < content.index("利国乡")
+    # The villages are on their township's page.
+    assert "五庙村" not in content
+
+
+def test_a_townships_page_lists_its_villages(client, wumiao, dongying, yanjia):
+    response = client.get("/t/371603201/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    for village in [wumiao, dongying]:
+        assert f'href="{village.get_absolute_url()}"' in content
+    assert "闫家村" not in content
+    assert 'href="/d/371603/"' in content  # back up to the district
+    assert client.get("/t/371603999/").status_code == 404
+
+
+def test_a_province_lists_districts_and_each_district_its_townships(client, wumiao, yanjia):
+    other = District.objects.create(code="371602", name="滨城区")
+    Township.objects.create(district=other, code="371602101", name="市中街道")
+
+    content = client.get("/").content.decode()
+    assert 'href="/d/371603/"' in content and 'href="/d/371602/"' in content
+    assert "利国乡" not in content
+
+    district = client.get("/d/371603/").content.decode()
+    assert 'href="/t/371603201/"' in district and 'href="/t/371603102/"' in district
+    assert "市中街道" not in district
+    assert client.get("/d/999999/").status_code == 404
 
 
 def test_it_says_when_a_township_has_no_villages(client, liguo):
-    content = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    content = client.get("/t/371603201/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "利国乡" in content
     assert "No villages yet." in content
@@ -127,15 +160,41 @@ def count_queries(client, *args):
     return len(queries), response
 
 
-def test_its_queries_do_not_grow_with_the_villages(client, wumiao):
-    few, _ = count_queries(client, "/")
+def make_villages(township, first, count):
+    Village.objects.bulk_create(
+        Village(township=township, code=f"{township.code}{v:03d}", name=f"新{v:03d}村")
+        for v in range(first, first + count)
+    )
+
+
+def test_the_landing_page_is_the_same_with_10_or_200_villages(client, wumiao, yanjia):
+    make_villages(wumiao.township, 300, 4)
+    make_villages(yanjia.township, 300, 4)
+    few, small = count_queries(client, "/")
+
+    make_villages(wumiao.township, 304, 95)
+    make_villages(yanjia.township, 304, 95)
+    many, large = count_queries(client, "/")
+
+    assert Village.objects.count() == 200
+    assert many == few == LANDING_QUERIES
+    # Only the counts of villages differ ("6 villages", "96 villages").
+    assert abs(len(large.content) - len(small.content)) <= 4
+    # With the stylesheet, well within 14 KB compressed.
+    css = (ROOT / "static" / "portal.css").read_bytes()
+    assert len(gzip.compress(large.content)) + len(gzip.compress(css)) <= 14 * 1024
+
+
+def test_a_province_landing_page_does_not_grow_with_its_villages(client, wumiao):
+    District.objects.create(code="371602", name="滨城区")
+    few, small = count_queries(client, "/")
 
     make_many_villages()
-    many, response = count_queries(client, "/")
+    many, large = count_queries(client, "/")
 
-    assert Village.objects.count() == 361
-    assert many == few == LANDING_QUERIES
-    assert response.content.decode().count('href="/v/') == 361
+    assert many == few == PROVINCE_LANDING_QUERIES
+    assert large.content.decode().count('href="/v/') == 0
+    assert abs(len(large.content) - len(small.content)) <= 4
 
 
 def test_search_queries_do_not_grow_with_the_villages(client, wumiao):

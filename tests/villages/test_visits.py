@@ -292,9 +292,24 @@ def test_township_staff_see_their_villages_by_month(client_for, township_staff, 
     assert "15 / 5" in content
 
 
-def test_the_superuser_sees_every_township(client_for, superuser, history):
-    response = client_for(superuser).get("/admin/villages/visits/")
-    assert [r.township.code for r in response.context["reports"]] == ["371603102", "371603201"]
+def test_the_superuser_sees_every_township_one_at_a_time(client_for, superuser, history):
+    client = client_for(superuser)
+    response = client.get("/admin/villages/visits/")
+    # One township's table (a province has hundreds), with links to every other.
+    assert [r.township.code for r in response.context["reports"]] == ["371603102"]
+    assert 'href="?township=371603201"' in response.content.decode()
+
+    response = client.get("/admin/villages/visits/", {"township": "371603201"})
+    assert [r.township.code for r in response.context["reports"]] == ["371603201"]
+    assert "15 / 5" in response.content.decode()
+    assert client.get("/admin/villages/visits/", {"township": "371603999"}).status_code == 404
+
+
+def test_township_staff_pick_no_township(client_for, township_staff, history):
+    response = client_for(township_staff).get("/admin/villages/visits/")
+    assert "?township=" not in response.content.decode()
+    other = client_for(township_staff).get("/admin/villages/visits/", {"township": "371603102"})
+    assert other.status_code == 404
 
 
 def test_the_page_makes_a_fixed_number_of_queries(

@@ -344,10 +344,18 @@ def test_staff_of_another_township_see_only_theirs(client_for, known_data, huang
     assert client.get(DASHBOARD + "371603201.csv").status_code == 404
 
 
-def test_a_superuser_sees_every_township(client_for, known_data, superuser):
-    response = client_for(superuser).get(DASHBOARD)
+def test_a_superuser_sees_every_township_one_at_a_time(client_for, known_data, superuser):
+    client = client_for(superuser)
+    response = client.get(DASHBOARD)
 
-    assert [r.township.name for r in response.context["reports"]] == ["黄升镇", "利国乡"]
+    # One township's table (a province has hundreds), with links to every other.
+    assert [r.township.name for r in response.context["reports"]] == ["黄升镇"]
+    assert 'href="?township=371603201"' in response.content.decode()
+    response = client.get(DASHBOARD, {"township": "371603201", "sort": "rate"})
+    assert [r.township.name for r in response.context["reports"]] == ["利国乡"]
+    # The sorting links keep the township.
+    assert 'href="?township=371603201&amp;sort=name"' in response.content.decode()
+    assert client.get(DASHBOARD, {"township": "371603999"}).status_code == 404
 
 
 def test_the_admin_index_links_township_staff_to_it(client_for, known_data, township_staff):

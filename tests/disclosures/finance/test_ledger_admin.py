@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from disclosures.models import Category, Kind, LedgerEntry, LedgerMonth, Status
 from tests import factories
@@ -217,6 +219,25 @@ def test_the_changelist_shows_totals_and_closing(client_for, accountant, wumiao_
     content = response.content.decode()
     for amount in ["12,345.67", "126,000.00", "16,300.00", "122,045.67", "420.00", "121,625.67"]:
         assert f">{amount}</td>" in content
+
+
+def changelist_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(CHANGELIST).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("who", ["accountant", "superuser"])
+def test_the_changelist_costs_the_same_for_2_or_14_months(client_for, wumiao_months, who, request):
+    """The totals are summed for the page shown, never for every month (issue 14)."""
+    client = client_for(request.getfixturevalue(who))
+    few = changelist_queries(client)
+
+    for month in range(1, 13):
+        factories.make_month(wumiao_months["published"].village, 2025, month, entries=3)
+    many = changelist_queries(client)
+
+    assert few == many
 
 
 def test_an_empty_month_has_zero_totals_in_the_changelist(client_for, accountant, wumiao):

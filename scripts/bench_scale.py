@@ -1,0 +1,224 @@
+"""The scale benchmark (`make bench-scale`, issue 14): every public page and every admin
+list staff use, timed on a province-sized PostgreSQL database against the same page on
+the demo's, in one run. Not a test: it always exits 0.
+
+    .venv/bin/python scripts/bench_scale.py [--villages 500] [--years 10] [--rebuild]
+
+Two databases on the PostgreSQL server of BENCH_DATABASE_SERVER (default
+postgres://postgres@127.0.0.1:5432): BENCH_DEMO_DB (default village_portal_bench_demo,
+`seed_demo`: 7 villages, a year) and BENCH_PROVINCE_DB (default village_portal_province:
+the demo plus `make_province --villages N --years Y`). Each is built once, when missing
+(`--rebuild` drops and builds them again), and migrated on every run. 500 villages × 10
+years (about 2.3 million ledger lines) take about 10 minutes to build on two cores.
+
+Each page is asked for REPEAT times on each database in turn, interleaved in rounds, so
+that a machine busy with something else slows both alike; the table shows the median
+server time of each (Django's test client, in this process), their ratio and the size
+of each page. Public pages are rendered every time (the page cache is emptied before
+each request, outside the timing): the demo's 五庙村 (a year) against a generated
+village (ten years). Admin pages as the demo's 利国乡 staff (xiangzhen) on both, as the
+staff of a generated township of 25 villages (xz<township code>) against xiangzhen, and
+as the superuser (admin). A list the demo fills less than a page of (100 rows) shows more
+rows on the province: its ratio is the cost of those rows, not of history.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+warnings.filterwarnings("ignore", message="No directory at")
+
+SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
+DEMO_DB = os.environ.get("BENCH_DEMO_DB", "village_portal_bench_demo")
+PROVINCE_DB = os.environ.get("BENCH_PROVINCE_DB", "village_portal_province")
+TARGET = 1.5
+DEMO_VILLAGE = "371603201201"  # 五庙村, a year of history in the demo
+
+
+def manage(database, *args):
+    env = {**os.environ, "DATABASE_URL": f"{SERVER}/{database}"}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True)
+
+
+def psql_admin(sql):
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def exists(database):
+    return bool(psql_admin(f"SELECT 1 FROM pg_database WHERE datname = '{database}'"))
+
+
+def build(database, rebuild, province=None):
+    if rebuild and exists(database):
+        psql_admin(f'DROP DATABASE "{database}"')
+    if exists(database):
+        print(f"{database}: already built; migrating", file=sys.stderr)
+        manage(database, "migrate", "--no-input", "-v", "0")
+        return
+    started = time.monotonic()
+    psql_admin(f'CREATE DATABASE "{database}"')
+    manage(database, "migrate", "--no-input", "-v", "0")
+    manage(database, "seed_demo", "-v", "0")
+    if province:
+        villages, years = province
+        manage(database, "make_province", "--villages", str(villages), "--years", str(years))
+    print(f"{database}: built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    os.environ["DATABASE_URL"] = f"{SERVER}/{DEMO_DB}"
+    import django
+
+    django.setup()
+
+
+def use(database):
+    """Point the default connection at another database."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict["NAME"] = database
+    ContentType.objects.clear_cache()
+
+
+def pages_of(database):
+    """(label, URL, username or None) of every page measured, on this database."""
+    from villages.models import Township, Village
+
+    use(database)
+    if database == DEMO_DB:
+        village, staff = DEMO_VILLAGE, "xiangzhen"
+    else:
+        township = Township.objects.filter(district__code__gt="371603").order_by("code").first()
+        village = township.villages.order_by("code").first().code
+        staff = f"xz{township.code}"
+    pages = [("public: landing /", "/", None)]
+    # The same village on both (the demo is in the province), and a village of ten years
+    # against the demo's village of one.
+    for label, code in (("五庙村 on both", DEMO_VILLAGE), ("10 years", village)):
+        months = Village.objects.get(code=code).ledger_months.filter(status="published")
+        month = months.order_by("-year", "-month").first()
+        year = month.year if month.month > 1 else month.year - 1
+        pages += [
+            (f"public, {label}: village page", f"/v/{code}/", None),
+            (f"public, {label}: month page", f"/v/{code}/finance/{month.period_slug}/", None),
+            (f"public, {label}: year page", f"/v/{code}/finance/{year}/", None),
+        ]
+    admin_pages = [
+        ("ledger months", "/admin/disclosures/ledgermonth/"),
+        ("entries", "/admin/disclosures/ledgerentry/"),
+        ("corrections", "/admin/disclosures/ledgercorrection/"),
+        ("disclosures", "/admin/disclosures/disclosure/"),
+        ("questions", "/admin/disclosures/question/"),
+        ("compliance", "/admin/disclosures/compliance/"),
+        ("visits", "/admin/villages/visits/"),
+        ("villages", "/admin/villages/village/"),
+        ("home (work queue)", "/admin/"),
+    ]
+    users = [
+        # The same user and page on both: the demo's 利国乡, 4 villages, in a province.
+        ("利国乡 staff", "xiangzhen"),
+        # Staff of a generated township of 25 villages with ten years (a page of more
+        # rows than the demo's 4 villages: read the sizes beside the ratio).
+        ("big township's staff", staff),
+        ("superuser", "admin"),
+    ]
+    for who, username in users:
+        pages += [(f"{who}: {label}", url, username) for label, url in admin_pages]
+    return pages
+
+
+def timed(client, url, repeat):
+    from django.core.cache import cache
+
+    times, size = [], 0
+    for _ in range(repeat):
+        cache.clear()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+        size = len(response.content)
+    return times, size
+
+
+def measure(pages, repeat, rounds):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    results = []
+    for index, label in enumerate(pages[DEMO_DB]):
+        samples = {DEMO_DB: [], PROVINCE_DB: []}
+        sizes = {}
+        for _round in range(rounds):
+            for database in (DEMO_DB, PROVINCE_DB):
+                _label, url, username = pages[database][index]
+                use(database)
+                client = Client(HTTP_USER_AGENT="bench-scale")
+                if username:
+                    client.force_login(get_user_model().objects.get(username=username))
+                client.get(url)  # warm: the connection, templates, catalogs
+                times, sizes[database] = timed(client, url, repeat)
+                samples[database] += times
+        demo = statistics.median(samples[DEMO_DB]) * 1000
+        province = statistics.median(samples[PROVINCE_DB]) * 1000
+        results.append((label[0], demo, province, sizes[DEMO_DB], sizes[PROVINCE_DB]))
+        print(f"  {label[0]}: {province / demo:.2f}×", file=sys.stderr)
+    return results
+
+
+def report(results):
+    from disclosures.models import LedgerEntry
+    from villages.models import Village
+
+    use(PROVINCE_DB)
+    size = f"{Village.objects.count():,} villages, {LedgerEntry.objects.count():,} ledger lines"
+    print(
+        f"\nScale benchmark: {PROVINCE_DB} ({size}) against the demo ({DEMO_DB}), "
+        "median server time, measured interleaved in one run"
+    )
+    print(f"{'page':<46} {'demo ms':>9} {'province ms':>12} {'ratio':>7}  KB demo → province")
+    for label, demo, province, demo_size, province_size in results:
+        ratio = province / demo
+        mark = "ok" if ratio <= TARGET else f"> {TARGET}"
+        print(
+            f"{label:<46} {demo:>9.1f} {province:>12.1f} {ratio:>6.2f}×  "
+            f"{demo_size / 1024:.0f} → {province_size / 1024:.0f}  {mark}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--villages", type=int, default=500)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--rebuild", action="store_true", help="drop and build both databases")
+    parser.add_argument("--repeat", type=int, default=3, help="requests per page and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", default="", help="measure only pages whose label has this")
+    options = parser.parse_args()
+    build(DEMO_DB, options.rebuild)
+    build(PROVINCE_DB, options.rebuild, province=(options.villages, options.years))
+    setup_django()
+    pages = {database: pages_of(database) for database in (DEMO_DB, PROVINCE_DB)}
+    if options.only:
+        pages = {db: [p for p in ps if options.only in p[0]] for db, ps in pages.items()}
+    results = measure(pages, options.repeat, options.rounds)
+    report(results)
+
+
+if __name__ == "__main__":
+    main()
