@@ -7,7 +7,6 @@ app_name = "villages"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("d/<str:code>/", views.district_page, name="district"),
-    path("t/<str:code>/", views.township_page, name="township"),
     path("v/<str:code>/qr.svg", views.qr_code, name="qr"),
     path("v/<str:code>/share.png", views.village_card, name="village_card"),
     path("share.png", views.portal_card, name="portal_card"),

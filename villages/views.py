@@ -13,15 +13,15 @@ from django.views.decorators.cache import cache_control
 from common.cards import card_png
 from common.qr import qr_svg
 from common.text import clean_text
-from villages.models import District, Township, Village
+from villages.models import District, Village
 from villages.search import search_villages
 
 
 def landing(request):
     """The search (villages/search.py), then the districts, each a link to its townships
     (or, on a portal of one district, its townships straight away). The villages are on
-    each township's page: the page is the same size for 10 villages or a province's
-    5,000."""
+    each township's page (/t/<code>/, with its rankings and feeds, in disclosures'
+    compliance views): the page is the same size for 10 villages or a province's 5,000."""
     query = clean_text(request.GET.get("q", "")).strip()[:50]  # PostgreSQL refuses a NUL
     if query:
         villages = search_villages(query)
@@ -41,13 +41,6 @@ def district_page(request, code):
     """/d/<district code>/: the district's townships."""
     district = get_object_or_404(District, code=code)
     context = {**district_context(district), "district_page": True}
-    return render(request, "villages/landing.html", context)
-
-
-def township_page(request, code):
-    """/t/<township code>/: the township's villages."""
-    township = get_object_or_404(Township.objects.select_related("district"), code=code)
-    context = {"township": township, "villages": township.villages.order_by("code")}
     return render(request, "villages/landing.html", context)
 
 

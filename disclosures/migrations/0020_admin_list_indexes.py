@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosures", "0017_truncate_triggers_and_append_only_logs"),
+        ("disclosures", "0019_attachment_text_and_summary"),
         ("villages", "0009_account_log_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
