@@ -6,8 +6,8 @@ with SCAN_MARKER). No IP address, user agent, cookie, path or time of day is sto
 so nothing here can tell one villager from another.
 
 Counting happens in disclosures/caching.py, which decides what a view is. A view costs
-no database work: `count_visit` adds one in the cache (a Redis hash shared by every
-server when REDIS_URL is set, else a counter in the process's memory), and
+no database work: `count_visit` adds one in the process's memory, sent on each second
+to a Redis hash shared by every server when REDIS_URL is set, and
 `flush_visits` writes what has gathered to VillageVisitDay, one statement per village and
 day. Each web process flushes every VISIT_FLUSH_SECONDS from a background thread and
 once more when it exits, so a crash loses at most that much of its counts (with Redis,
@@ -20,6 +20,7 @@ import logging
 import os
 import random
 import threading
+import time
 from collections import Counter
 from contextlib import nullcontext
 
@@ -94,9 +95,13 @@ def add_visits(counts):
 # Counting in the cache, flushing to the database
 
 PENDING_KEY = "visits-pending"
+# With Redis, each process adds up its counts in memory and sends them in one round trip
+# at most this often: a request pays no round trip for its count.
+PUSH_SECONDS = 1.0
 logger = logging.getLogger(__name__)
-_local = Counter()  # without Redis: "village_id:day:views|scans" -> count, this process's
+_local = Counter()  # "village_id:day:views|scans" -> count, this process's, not yet sent
 _lock = threading.Lock()
+_pushed_at = 0.0
 _flusher_pid = None
 
 
@@ -109,18 +114,37 @@ def _shared():
 
 
 def count_visit(village_id, *, scan=False, day=None):
-    """Count one page view, or one scan, in the cache: no database query. One HINCRBY
-    with Redis (atomic, shared by every server), else one in the process's memory."""
+    """Count one page view, or one scan: no database query. In the process's memory,
+    sent on to Redis (a hash shared by every server) at most every PUSH_SECONDS."""
     day = day or timezone.localdate()
-    field = f"{village_id}:{day.isoformat()}:{'scans' if scan else 'views'}"
-    shared = _shared()
-    if shared:
-        client, key = shared
-        client.hincrby(key, field, 1)
-    else:
-        with _lock:
-            _local[field] += 1
+    with _lock:
+        _local[f"{village_id}:{day.isoformat()}:{'scans' if scan else 'views'}"] += 1
+    if time.monotonic() - _pushed_at >= PUSH_SECONDS:
+        _push()
     _start_flusher()
+
+
+def _take_local():
+    with _lock:
+        fields = dict(_local)
+        _local.clear()
+    return fields
+
+
+def _push():
+    """Send this process's counts to the shared hash (HINCRBY, atomic): one round trip."""
+    global _pushed_at
+    _pushed_at = time.monotonic()
+    shared = _shared()
+    if not shared:
+        return
+    fields = _take_local()
+    if fields:
+        client, key = shared
+        with client.pipeline(transaction=False) as pipe:
+            for field, count in fields.items():
+                pipe.hincrby(key, field, count)
+            pipe.execute()
 
 
 def _take_pending():
@@ -128,14 +152,13 @@ def _take_pending():
     {(village_id, day): (views, scans)}."""
     shared = _shared()
     if shared:
+        _push()
         client, key = shared
         with client.pipeline(transaction=True) as pipe:
             raw, _ = pipe.hgetall(key).delete(key).execute()
         fields = {field.decode(): int(count) for field, count in raw.items()}
     else:
-        with _lock:
-            fields = dict(_local)
-            _local.clear()
+        fields = _take_local()
     counts = {}
     for field, count in fields.items():
         village_id, day, kind = field.split(":")
@@ -151,16 +174,11 @@ def forget_pending():
 
 
 def _put_back(counts):
-    for (village_id, day), (views, scans) in counts.items():
-        for kind, count in (("views", views), ("scans", scans)):
-            if count:
-                field = f"{village_id}:{day.isoformat()}:{kind}"
-                shared = _shared()
-                if shared:
-                    shared[0].hincrby(shared[1], field, count)
-                else:
-                    with _lock:
-                        _local[field] += count
+    with _lock:
+        for (village_id, day), (views, scans) in counts.items():
+            _local[f"{village_id}:{day.isoformat()}:views"] += views
+            _local[f"{village_id}:{day.isoformat()}:scans"] += scans
+    _push()
 
 
 def flush_visits():
