@@ -15,7 +15,6 @@ from django.test import Client, override_settings
 from tests import factories
 from tests.pdf_worker import pdf_worker  # noqa: F401 (a fixture for every test)
 from tests.redis_cache import redis_cache  # noqa: F401 (a fixture for every test)
-from villages.public_state import forget_memo
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
 from villages.visits import forget_pending
 
@@ -60,11 +59,9 @@ def empty_cache():
     are the visit counts gathered in the process's memory (villages/visits.py)."""
     cache.clear()
     forget_pending()
-    forget_memo()
     yield
     cache.clear()
     forget_pending()
-    forget_memo()
 
 
 # WeChat's in-app browser on a cheap Android phone, as most villagers read the pages.

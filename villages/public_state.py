@@ -12,21 +12,15 @@ never overwrites a newer write. The entries expire, which bounds how long a rena
 village or township shows its old name, and, with the per-process LocMem cache (no
 REDIS_URL), how long another process of the same machine shows the page as it was
 before a publication: there the write-through reaches only the publishing process.
-With Redis, each process also remembers a state it read for MEMO_SECONDS, so that a
-busy page costs no round trip for it: a publication through another server shows there
-that much later at most.
 """
 
-import time
-
+from django.apps import apps
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 SHARED_SECONDS = 300
 LOCAL_SECONDS = 10
-MEMO_SECONDS = 1.0
-_memo = {}  # code -> (until, state): this process's copies of shared states
 
 
 def state_key(code):
@@ -51,13 +45,7 @@ def state_of(village):
 
 def cached_public_state(code):
     """The village's state from the cache, or None: never a query."""
-    memo = _memo.get(code)
-    if memo and memo[0] > time.monotonic():
-        return memo[1]
-    state = cache.get(state_key(code))
-    if state is not None and not isinstance(caches["default"], LocMemCache):
-        _memo[code] = (time.monotonic() + MEMO_SECONDS, state)
-    return state
+    return cache.get(state_key(code))
 
 
 def remember_public_state(village):
@@ -76,23 +64,20 @@ def refresh_public_states(villages):
     villages = villages.with_places()
     codes = list(villages.values_list("code", flat=True))
     cache.delete_many([state_key(code) for code in codes])
-    for code in codes:
-        _memo.pop(code, None)
 
     def write():
         cache.set_many({state_key(v.code): state_of(v) for v in villages.all()}, _seconds())
-        for code in codes:
-            _memo.pop(code, None)
 
     transaction.on_commit(write)
 
 
 def refresh_renamed(sender, instance, created, **kwargs):
     """post_save of a village, township or district: their pages show the names."""
-    from villages.models import District, Township, Village
-
     if created:
         return
+    District, Township, Village = (  # noqa: N806 (models)
+        apps.get_model("villages", name) for name in ("District", "Township", "Village")
+    )
     places = {Village: "pk", Township: "township", District: "township__district"}
     refresh_public_states(Village.objects.filter(**{places[sender]: instance.pk}))
 
@@ -100,12 +85,6 @@ def refresh_renamed(sender, instance, created, **kwargs):
 def connect():
     from django.db.models.signals import post_save
 
-    from villages.models import District, Township, Village
-
-    for model in (Village, Township, District):
+    for name in ("Village", "Township", "District"):
+        model = apps.get_model("villages", name)
         post_save.connect(refresh_renamed, sender=model, dispatch_uid=f"public-state-{model}")
-
-
-def forget_memo():
-    """Drop this process's copies (for the tests: each starts with none)."""
-    _memo.clear()
