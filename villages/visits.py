@@ -208,8 +208,17 @@ def _flush_quietly():
 
 
 def _flush_every(seconds):
-    stop = threading.Event()
-    while not stop.wait(seconds):
+    """Send the counts on to Redis each PUSH_SECONDS (so that a quiet process does not
+    keep them), and write them to the database each `seconds`."""
+    stop, flushed_at = threading.Event(), time.monotonic()
+    while not stop.wait(PUSH_SECONDS):
+        if time.monotonic() - flushed_at < seconds:
+            try:
+                _push()
+            except Exception:
+                logger.warning("Could not send the visit counts to the cache", exc_info=True)
+            continue
+        flushed_at = time.monotonic()
         _flush_quietly()
         connection.close()  # this thread's own connection
 
