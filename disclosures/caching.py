@@ -2,8 +2,12 @@
 
 A villager's page changes only when the village publishes, so the rendered page is kept
 under a key holding the village's public_version: publishing bumps the version and the
-next request renders afresh. A warm page costs one query (the village) and the count.
-The timeout bounds how long a renamed village or township shows its old name.
+next request renders afresh. The version (and the names the pages show) comes from the
+cache too (villages/public_state.py), and the visit is counted in the cache
+(villages/visits.py): a cached page, or a 304, costs no database query.
+`answer_from_cache` serves them from a middleware before sessions, messages and the
+language machinery run (portal/middleware.py); the decorator serves the same when the
+request gets that far (a first request, a scan, a miss).
 
 Counting (villages/visits.py): every page this decorator serves is an HTML page of the
 village. A GET answered 200 or 304 (the browser shows the copy it has) counts one view,
@@ -17,20 +21,21 @@ the cache or the page's links.
 A page is cached under its path and the query parameters it declares it uses, with values
 it accepts (e.g. ?sort=amount); every other parameter (WeChat's ?from=singlemessage, a
 tracker's, a random one) is dropped before the view sees the request, so it neither makes
-a new cache entry nor reaches the page's links. The village, and so its public_version,
-is read from the database on every request: a publication through any server changes
-the key on every server, whichever cache (LocMem or the shared Redis) they use.
+a new cache entry nor reaches the page's links. A publication through any server writes
+the village's new version through to the shared cache (Redis), which changes the key
+on every server.
 """
 
 import hashlib
-import logging
 import re
 from functools import wraps
 
 from django.core.cache import cache
-from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -42,7 +47,8 @@ from django.utils.translation import get_language
 
 from common.qr import SCAN_MARKER
 from villages.models import Village
-from villages.visits import record_visit
+from villages.public_state import cached_public_state, remember_public_state
+from villages.visits import count_visit
 
 PUBLIC_PAGE_SECONDS = 300
 
@@ -56,22 +62,15 @@ BOT_USER_AGENT = re.compile(
     re.IGNORECASE,
 )
 
-logger = logging.getLogger(__name__)
-
 
 def is_bot(request):
     user_agent = request.headers.get("User-Agent", "")
     return not user_agent or BOT_USER_AGENT.search(user_agent) is not None
 
 
-def _count(village, request, *, scan=False):
-    if request.method != "GET" or is_bot(request):
-        return
-    try:
-        record_visit(village, scan=scan)
-    except DatabaseError:
-        # A lost count is not worth a villager's page (e.g. SQLite busy under load).
-        logger.warning("Could not count a visit of village %s", village.code, exc_info=True)
+def _count(state, request, *, scan=False):
+    if request.method == "GET" and not is_bot(request):
+        count_visit(state["pk"], scan=scan)
 
 
 def _without_marker(request):
@@ -100,35 +99,26 @@ def _keep_declared(request, query):
     request.META["QUERY_STRING"] = kept.urlencode()
 
 
-def _page(request, village, view, kwargs):
-    """The page from the cache, or rendered by the view (and then cached)."""
+def _page_key(request, state):
+    """The page's cache key: the village's version and names, the language, the path
+    with the declared parameters."""
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    key = f"public-page:{village.pk}:{village.public_version}:{get_language()}:{path}"
-    cached = cache.get(key)
-    if cached is not None:
-        return HttpResponse(cached)
-    response = view(request, village, **kwargs)
-    if response.status_code == 200 and request.method == "GET":
-        cache.set(key, response.content, PUBLIC_PAGE_SECONDS)
-    return response
+    names = hashlib.sha256(state["names"].encode()).hexdigest()[:12]
+    return f"public-page:{state['pk']}:{state['version']}:{names}:{get_language()}:{path}"
 
 
-def _validators(village):
+def _validators(state):
     """ETag and Last-Modified of every page of the village: what it has published (its
     public_version), the language, and the names the pages show. A browser (or WeChat)
-    that has the page gets 304 after one query, without rendering or the cache."""
-    place = village.township
-    state = f"{village.public_version}:{get_language()}:{village.name}:{place.name}"
-    state += f":{place.district.name}"
-    digest = hashlib.sha256(state.encode()).hexdigest()[:20]
-    etag = f'"{digest}"'
-    changed = village.public_changed_at
-    return {"etag": etag, "last_modified": int(changed.timestamp()) if changed else None}
+    that has the page gets 304 without a query, rendering or the page cache."""
+    digest = f"{state['version']}:{get_language()}:{state['names']}"
+    etag = f'"{hashlib.sha256(digest.encode()).hexdigest()[:20]}"'
+    return {"etag": etag, "last_modified": state["changed"]}
 
 
 def _revalidate_always(response, validators):
     """Cache-Control: no-cache: browsers and WeChat may keep the page but must ask each
-    time, so a correction is never hidden behind a stale copy; the answer is usually 304."""
+    time, so a correction is never hidden by a stale copy; the answer is usually 304."""
     response["ETag"] = validators["etag"]
     if validators["last_modified"] is not None:
         response["Last-Modified"] = http_date(validators["last_modified"])
@@ -139,36 +129,86 @@ def _is_download(response):
     return response.status_code == 200 and not response["Content-Type"].startswith("text/html")
 
 
+def _finish(request, response, state, validators):
+    """What every answer of a public page carries, and its count."""
+    if response.status_code in (200, 304):
+        _revalidate_always(response, validators)
+    if response.status_code in (200, 304) and not _is_download(response):
+        _count(state, request)
+    # The language comes from Accept-Language or the language cookie.
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    response["Content-Language"] = get_language()
+    return response
+
+
+def _from_cache(request, state):
+    """The 304, or the cached page, or None."""
+    validators = _validators(state)
+    response = get_conditional_response(request, **validators)
+    if response is None:
+        cached = cache.get(_page_key(request, state))
+        if cached is None:
+            return None
+        response = HttpResponse(cached)
+    return _finish(request, response, state, validators)
+
+
+def answer_from_cache(request):
+    """A public page's answer when it needs no database: the village's state and the page
+    are in the cache (or the browser has the page: 304). None otherwise, and the request
+    goes on through the middleware to the view. Public pages carry no personal state,
+    so the session, messages and user are not needed; the language is chosen from the
+    cookie or Accept-Language as LocaleMiddleware would."""
+    if request.method not in ("GET", "HEAD") or SCAN_MARKER in request.GET:
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    declared = getattr(match.func, "public_page_query", None)
+    state = declared is not None and cached_public_state(match.kwargs["code"])
+    if not state:
+        return None
+    translation.activate(translation.get_language_from_request(request))
+    request.LANGUAGE_CODE = get_language()
+    _keep_declared(request, declared)
+    response = _from_cache(request, state)
+    if response is None:
+        return None
+    # What the rest of the middleware would add to a public page.
+    response["Content-Length"] = len(response.content)
+    return XFrameOptionsMiddleware(lambda request: response).process_response(request, response)
+
+
 def public_village_page(view=None, *, query=None):
-    """Wrap a view(request, village, **kwargs): load the village by its code, serve
-    the cached page when there is one, and count the visit. `query`: the parameters the
-    page uses, e.g. @public_village_page(query={"sort": ("date", "amount")}); no other
-    parameter reaches the view or the cache key."""
+    """Wrap a view(request, village, **kwargs): serve the cached page when there is one,
+    else load the village by its code and render, and count the visit. `query`: the
+    parameters the page uses, e.g. @public_village_page(query={"sort": ("date", "amount")});
+    no other parameter reaches the view or the cache key."""
     if view is None:
         return lambda view: public_village_page(view, query=query)
     declared = query or {}
 
     @wraps(view)
     def wrapper(request, code, **kwargs):
-        village = public_village(code)
+        state, village = cached_public_state(code), None
+        if state is None:
+            village = public_village(code)
+            state = remember_public_state(village)
         if SCAN_MARKER in request.GET:
-            _count(village, request, scan=True)
+            _count(state, request, scan=True)
             response = HttpResponseRedirect(_without_marker(request))
             # Each scan must reach the server, even the same phone's second one.
             add_never_cache_headers(response)
             return response
         _keep_declared(request, declared)
-        validators = _validators(village)
-        response = get_conditional_response(request, **validators)
-        if response is None:
-            response = _page(request, village, view, kwargs)
-        if response.status_code in (200, 304):
-            _revalidate_always(response, validators)
-        if response.status_code in (200, 304) and not _is_download(response):
-            _count(village, request)
-        # The language comes from Accept-Language or the language cookie.
-        patch_vary_headers(response, ["Accept-Language", "Cookie"])
-        response["Content-Language"] = get_language()
-        return response
+        response = _from_cache(request, state)
+        if response is not None:
+            return response
+        response = view(request, village or public_village(code), **kwargs)
+        if response.status_code == 200 and request.method == "GET":
+            cache.set(_page_key(request, state), response.content, PUBLIC_PAGE_SECONDS)
+        return _finish(request, response, state, _validators(state))
 
+    wrapper.public_page_query = declared
     return wrapper

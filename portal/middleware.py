@@ -1,11 +1,12 @@
 """The portal's own middleware: the Content-Security-Policy header, compression of text,
-and the page shown while the database does not answer."""
+cached public pages answered early, and the page shown while the database does not answer."""
 
 import logging
 
 from csp.middleware import CSPMiddleware
 from django.middleware.gzip import GZipMiddleware
 
+from disclosures.caching import answer_from_cache
 from portal.views import DATABASE_DOWN, database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,20 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and request.path_info.startswith(ADMIN_PREFIX):
             parts.update = {**(parts.update or {}), "style-src": ["'self'", "'unsafe-inline'"]}
         return parts
+
+
+class CachedPublicPageMiddleware:
+    """A public page that is in the cache (or a 304 for the copy the browser has) is
+    answered here, before sessions, the user, messages and CSRF: without a database query
+    (disclosures/caching.py). Placed after compression and the security headers, which
+    the answer still gets; anything else goes on to the view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = answer_from_cache(request)
+        return self.get_response(request) if response is None else response
 
 
 class DatabaseUnavailableMiddleware:

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.TextGZipMiddleware",
+    # Cached public pages and 304s go back from here, without a database query.
+    "portal.middleware.CachedPublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -208,6 +210,10 @@ def caches(redis_url):
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = caches(REDIS_URL)
+
+# Page views are counted in the cache and written to the database by each web process
+# every this many seconds (villages/visits.py); 0: only when flush_visits() is called.
+VISIT_FLUSH_SECONDS = int(os.environ.get("VISIT_FLUSH_SECONDS", "60"))
 
 # The background worker's queue (posters, booklets: disclosures/generated.py): django-tasks
 # (the backport of Django 6's tasks) with its database backend, in the portal's own

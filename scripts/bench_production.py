@@ -1,18 +1,29 @@
-"""The production server under load (the issue's three ratios). Not a test: exits 0.
+"""The production server under load (issues 10 and 14). Not a test: exits 0.
 
     .venv/bin/python scripts/bench_production.py        (make bench runs it too)
 
 On a throwaway SQLite database with the demo data (or DATABASE_URL, if set, on an empty
-PostgreSQL database of your own), it starts gunicorn with gunicorn.conf.py and the PDF
-worker, as `make serve` does, and reports:
+PostgreSQL database of your own), it starts gunicorn with gunicorn.conf.py, the production
+settings (persistent connections: CONN_MAX_AGE) and the PDF worker, as `make serve` does,
+with the shared Redis cache when one answers at REDIS_URL (default 127.0.0.1:6379; under a
+key prefix of its own), and reports:
   1. the village page's p95 while 8 clients loop on posters and booklets, over its idle p95;
-  2. the village page's throughput over a trivial view's (/healthz: one SELECT 1), both
-     from 4 clients, and what a conditional GET answered 304 costs beside the trivial view;
-  3. the size of the village page's compressed HTML.
+  2. throughput of the cached village page, and of a conditional GET answered 304, over a
+     trivial view's (/healthz: one SELECT 1 through the whole middleware), from 8 clients
+     sending WeChat's User-Agent and gzip, the page and the trivial view taking turns in
+     short rounds of the same run, with p50/p95 of each;
+  3. the server time (gunicorn's own, from its access log) of the village, month and year
+     pages rendered afresh (the page cache emptied before each), of a cached hit and of a
+     304, over the trivial view's, measured in turns by one client;
+  4. the size of the village page's compressed HTML.
+The client threads share the machine's cores with the server: throughput ratios are
+pulled towards 1 by the client's own cost; the server-time ratios are not.
 """
 
 import gzip
+import itertools
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -35,6 +46,21 @@ PDFS = [
     "/v/371603102203/finance/{period}/poster.pdf",
 ]
 SAMPLES = 200
+# WeChat's in-app browser on an Android phone, as most villagers read the pages.
+PHONE = {
+    "User-Agent": "Mozilla/5.0 (Linux; Android 10; M2006C3LC Build/QP1A.190711.020; wv) "
+    "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile "
+    "Safari/537.36 XWEB/5023 MMWEBSDK/20230701 MicroMessenger/8.0.40.2420(0x28002837) "
+    "WeChat/arm64 Weixin NetType/4G Language/zh_CN ABI/arm64",
+    "Accept-Encoding": "gzip",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+}
+TRIVIAL = "/healthz"
+CLIENTS = 8
+ROUNDS, ROUND_SECONDS = 6, 1.0
+FRESH_SAMPLES = 40
+# gunicorn's access log, as the bench reads it: the request line, status, microseconds.
+ACCESS_LOG_FORMAT = '"%(r)s" %(s)s %(D)s'
 
 
 def free_port():
@@ -65,23 +91,89 @@ def p95(times):
     return statistics.quantiles(times, n=20)[-1]
 
 
-def throughput(port, path, seconds=5, clients=4, headers=None):
-    done = []
-    stop = time.monotonic() + seconds
+def p50(times):
+    return statistics.median(times)
 
-    def loop():
-        count = 0
-        while time.monotonic() < stop:
-            fetch(port, path, headers)
-            count += 1
-        done.append(count)
 
-    threads = [threading.Thread(target=loop) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / seconds
+def interleaved(port, paths, headers):
+    """{path: (requests per second, [seconds of each request])}: CLIENTS clients on one
+    path at a time, the paths taking turns in ROUNDS rounds of ROUND_SECONDS each, so that
+    whatever else the machine does weighs on all of them alike."""
+    done = {path: [0, 0.0, []] for path in paths}
+    for _, path in itertools.product(range(ROUNDS), paths):
+        stop = time.monotonic() + ROUND_SECONDS
+        started = time.perf_counter()
+
+        def loop(path=path, stop=stop):
+            while time.monotonic() < stop:
+                begin = time.perf_counter()
+                fetch(port, path, headers[path])
+                done[path][2].append(time.perf_counter() - begin)
+                done[path][0] += 1
+
+        threads = [threading.Thread(target=loop) for _ in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        done[path][1] += time.perf_counter() - started
+    return {path: (count / seconds, times) for path, (count, seconds, times) in done.items()}
+
+
+class AccessLog:
+    """gunicorn's own time for each request (microseconds), read from its access log."""
+
+    LINE = re.compile(r'^"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) (?P<us>\d+)$')
+
+    def __init__(self, path):
+        self.path = path
+        self.offset = 0
+
+    def mark(self):
+        self.offset = self.path.stat().st_size
+
+    def since_mark(self):
+        """[(path, status, seconds)] of the requests logged since mark()."""
+        with open(self.path, encoding="utf-8", errors="replace") as log:
+            log.seek(self.offset)
+            lines = log.read().splitlines()
+        found = [self.LINE.match(line) for line in lines]
+        return [(m["path"], int(m["status"]), int(m["us"]) / 1e6) for m in found if m]
+
+
+def forget_pages(redis_client, prefix):
+    """Empty the shared cache of rendered pages (not the villages' state): the next
+    request of each page renders it."""
+    for key in redis_client.scan_iter(f"{prefix}:*public-page*"):
+        redis_client.delete(key)
+
+
+def server_times(port, log, pages, headers=None, fresh=None):
+    """{path: [server seconds]}: one client asking for each path in turn (the trivial
+    view among them), FRESH_SAMPLES times; fresh(): called before each page request."""
+    log.mark()
+    for _ in range(FRESH_SAMPLES):
+        for path in pages:
+            if fresh and path != TRIVIAL:
+                fresh()
+            fetch(port, path, (headers or {}).get(path, PHONE))
+    times = {}
+    for path, _status, seconds in log.since_mark():
+        times.setdefault(path, []).append(seconds)
+    return times
+
+
+def redis_for_bench():
+    """(REDIS_URL, client) of a Redis that answers, else (None, None)."""
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        client.ping()
+        return url, client
+    except Exception:
+        return None, None
 
 
 def main():
@@ -93,6 +185,10 @@ def main():
         (folder / "bench.sqlite3").touch()
     env.update(MEDIA_ROOT=str(folder / "media"), CONN_MAX_AGE="60", PYTHONWARNINGS="ignore")
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    redis_url, redis_client = redis_for_bench()
+    prefix = f"portal-bench-{os.getpid()}"
+    if redis_url:
+        env.update(REDIS_URL=redis_url, CACHE_KEY_PREFIX=prefix)
     manage = [sys.executable, "manage.py"]
     quiet = {"cwd": ROOT, "env": env, "stdout": subprocess.DEVNULL, "check": True}
     subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], **quiet)
@@ -101,17 +197,27 @@ def main():
     # The posters publishing queued are made before the measurement: the load is the
     # PDFs asked for during it.
     subprocess.run([*manage, "db_worker", "--batch", "--no-startup-delay"], **quiet)
-    with open(folder / "gunicorn.log", "wb") as log:
-        serve(env, manage, log)
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        with open(folder / "gunicorn.log", "wb") as log:
+            serve(env, manage, log, AccessLog(folder / "access.log"), (redis_client, prefix))
+    finally:
+        if redis_client:
+            for key in redis_client.scan_iter(f"{prefix}:*"):
+                redis_client.delete(key)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def serve(env, manage, log):
+def serve(env, manage, log, access_log, cache):
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            f"--access-logformat={ACCESS_LOG_FORMAT}",
+        ],
         cwd=ROOT,
-        env={**env, "PORT": str(port), "GUNICORN_ACCESS_LOG": "/dev/null"},
+        env={**env, "PORT": str(port), "GUNICORN_ACCESS_LOG": str(access_log.path)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -126,7 +232,7 @@ def serve(env, manage, log):
                     break
             except OSError:
                 time.sleep(0.2)
-        report(port)
+        report(port, access_log, cache)
     finally:
         server.terminate()
         worker.terminate()
@@ -134,7 +240,7 @@ def serve(env, manage, log):
         worker.wait()
 
 
-def report(port):
+def report(port, access_log, cache):
     page = fetch(port, VILLAGE)[2].decode()
     period = page.split("/finance/")[1][:7]  # the latest month the page links
     for _ in range(20):
@@ -165,27 +271,65 @@ def report(port):
             break
         time.sleep(1)
 
-    trivial = throughput(port, "/healthz")
-    village = throughput(port, VILLAGE)
-    etag = fetch(port, VILLAGE)[1]["ETag"]
-    not_modified = throughput(port, VILLAGE, headers={"If-None-Match": etag})
-    status, headers, body = fetch(port, VILLAGE, {"Accept-Encoding": "gzip"})
-    assert headers["Content-Encoding"] == "gzip"
-    plain = len(gzip.decompress(body))
-
     print("Production server (gunicorn.conf.py, the PDF worker running), village", VILLAGE)
     print(
         f"  idle p95 {p95(idle) * 1000:.1f} ms; with 8 clients on PDFs p95 "
         f"{p95(loaded) * 1000:.1f} ms; ratio {p95(loaded) / p95(idle):.2f} (target <= 2)"
     )
-    print(
-        f"  throughput: village page {village:.0f}/s, trivial view {trivial:.0f}/s; "
-        f"ratio {village / trivial:.2f} (target >= 0.5)"
-    )
-    print(
-        f"  conditional GET (304) {not_modified:.0f}/s, {not_modified / trivial:.2f} x the "
-        f"trivial view (target: costs no more, >= 1)"
-    )
+    pages_report(port, period, access_log, cache)
+
+
+def pages_report(port, period, access_log, cache):
+    """Parts 2 to 4 of the report (the module's docstring)."""
+    redis_client, prefix = cache
+    month, year = f"{VILLAGE}finance/{period}/", f"{VILLAGE}finance/{period[:4]}/"
+    for path in (VILLAGE, month, year):
+        fetch(port, path, PHONE)
+    etag = fetch(port, VILLAGE, PHONE)[1]["ETag"]
+    conditional = f"{VILLAGE}?revalidate"  # the same page: the parameter is dropped
+    headers = {TRIVIAL: PHONE, VILLAGE: PHONE, conditional: {**PHONE, "If-None-Match": etag}}
+    assert fetch(port, conditional, headers[conditional])[0] == 304
+
+    print(f"  cache: {'Redis (shared)' if redis_client else 'LocMem (per process)'}")
+    print(f"  {CLIENTS} clients, WeChat's User-Agent, gzip; {ROUNDS} rounds of each in turn:")
+    access_log.mark()
+    measured = interleaved(port, [TRIVIAL, VILLAGE, conditional], headers)
+    served = access_log.since_mark()
+    trivial_rate = measured[TRIVIAL][0]
+    targets = {TRIVIAL: "", VILLAGE: " (target >= 0.5)", conditional: " (target >= 1)"}
+    names = {TRIVIAL: "trivial view", VILLAGE: "village page, cached", conditional: "304"}
+    for path, (rate, times) in measured.items():
+        statuses = {status for p, status, _ in served if p == path}
+        print(
+            f"    {names[path]:<22} {rate:7.0f}/s  ratio {rate / trivial_rate:.2f}{targets[path]}"
+            f"  p50 {p50(times) * 1000:.1f} ms  p95 {p95(times) * 1000:.1f} ms  {statuses}"
+        )
+
+    print(f"  server time (gunicorn's), one client, {FRESH_SAMPLES} of each in turn:")
+    warm = server_times(port, access_log, [TRIVIAL, VILLAGE, conditional], headers)
+    base = p50(warm[TRIVIAL])
+    print(f"    trivial view           p50 {base * 1000:.2f} ms")
+    for path, name in ((VILLAGE, "village page, cached"), (conditional, "304")):
+        print(f"    {name:<22} p50 {p50(warm[path]) * 1000:.2f} ms  {p50(warm[path]) / base:.2f} x")
+    if redis_client is None:
+        print("    (no Redis: the pages rendered afresh are not measured)")
+    else:
+
+        def fresh():
+            forget_pages(redis_client, prefix)
+
+        cold = server_times(port, access_log, [TRIVIAL, VILLAGE, month, year], fresh=fresh)
+        base = p50(cold[TRIVIAL])
+        for path, name in ((VILLAGE, "village page"), (month, "month page"), (year, "year page")):
+            ratio = p50(cold[path]) / base
+            print(
+                f"    {name + ', rendered':<22} p50 {p50(cold[path]) * 1000:.2f} ms  "
+                f"p95 {p95(cold[path]) * 1000:.2f} ms  {ratio:.1f} x (target <= 4)"
+            )
+
+    status, headers, body = fetch(port, VILLAGE, {"Accept-Encoding": "gzip"})
+    assert headers["Content-Encoding"] == "gzip"
+    plain = len(gzip.decompress(body))
     print(
         f"  compressed HTML {len(body) / 1024:.1f} KB ({plain / 1024:.1f} KB plain; target <= 6 KB)"
     )

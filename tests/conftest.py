@@ -16,6 +16,7 @@ from tests import factories
 from tests.pdf_worker import pdf_worker  # noqa: F401 (a fixture for every test)
 from tests.redis_cache import redis_cache  # noqa: F401 (a fixture for every test)
 from villages.roles import ACCOUNTANT, REVIEWER, TOWNSHIP_STAFF
+from villages.visits import forget_pending
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,10 +55,13 @@ def flush_past_the_truncate_triggers():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Public pages are cached by village id and version: ids repeat across tests."""
+    """Public pages are cached by village id and version: ids repeat across tests. So
+    are the visit counts gathered in the process's memory (villages/visits.py)."""
     cache.clear()
+    forget_pending()
     yield
     cache.clear()
+    forget_pending()
 
 
 # WeChat's in-app browser on a cheap Android phone, as most villagers read the pages.

@@ -19,3 +19,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# The tests write visit counts when they ask (villages.visits.flush_visits), not from a
+# background thread in the middle of a test.
+VISIT_FLUSH_SECONDS = 0

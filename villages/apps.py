@@ -10,10 +10,11 @@ class VillagesConfig(AppConfig):
     verbose_name = _("Places and people")
 
     def ready(self):
-        from villages import security
+        from villages import public_state, security
         from villages.roles import ensure_role_groups
 
         security.connect()
+        public_state.connect()
 
         # Without a sender it runs after every app's migration, so the permissions of
         # apps migrated later (disclosures) are there by the last call.

@@ -9,6 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.qr import public_url, scan_url
+from villages.public_state import refresh_public_states
 
 
 def division_code_validator(length):
@@ -128,6 +129,13 @@ class VillageQuerySet(models.QuerySet):
         # Every page that names a village also names its township and district.
         return self.select_related("township__district")
 
+    def bump_public_version(self):
+        """Call when something of these villages is published, to refresh their cached
+        pages on every server: one UPDATE, and the new state written to the cache
+        after the transaction commits (villages/public_state.py)."""
+        self.update(public_version=F("public_version") + 1, public_changed_at=timezone.now())
+        refresh_public_states(self.all())
+
 
 class Village(models.Model):
     """An administrative village (行政村): the unit that discloses and gets a sign."""
@@ -184,9 +192,7 @@ class Village(models.Model):
 
     def bump_public_version(self):
         """Call when something of the village is published, to refresh its cached pages."""
-        Village.objects.filter(pk=self.pk).update(
-            public_version=F("public_version") + 1, public_changed_at=timezone.now()
-        )
+        Village.objects.filter(pk=self.pk).bump_public_version()
 
     @property
     def public_url(self):

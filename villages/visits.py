@@ -5,13 +5,29 @@ printed QR code (the sign or the notice-board poster, which encode the page's ad
 with SCAN_MARKER). No IP address, user agent, cookie, path or time of day is stored,
 so nothing here can tell one villager from another.
 
-Counting happens in disclosures/caching.py, which decides what a view is.
+Counting happens in disclosures/caching.py, which decides what a view is. A view costs
+no database work: `count_visit` adds one in the process's memory, sent on each second
+to a Redis hash shared by every server when REDIS_URL is set, and
+`flush_visits` writes what has gathered to VillageVisitDay, one statement per village and
+day. Each web process flushes every VISIT_FLUSH_SECONDS from a background thread and
+once more when it exits, so a crash loses at most that much of its counts (with Redis,
+only what a flush had taken and not yet written).
 """
 
+import atexit
 import datetime
+import logging
+import os
 import random
+import threading
+import time
+from collections import Counter
+from contextlib import nullcontext
 
-from django.db import connection, models
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -45,29 +61,181 @@ class VillageVisitDay(models.Model):
 
 
 def record_visit(village, *, scan=False, day=None):
-    """Count one page view, or one scan, for the village today (Beijing time).
-
-    One statement, atomic in the database: INSERT ... ON CONFLICT DO UPDATE adds one to
-    the day's row, creating it if it is the first visit of the day. Two processes counting
-    the first visit of a day at once cannot lose a count or fail on the unique constraint,
-    as an UPDATE-then-INSERT would between its two statements. SQLite (3.24+) and
-    PostgreSQL (9.5+) share this syntax.
-    """
+    """Write one page view, or one scan, for the village today (Beijing time) at once."""
     day = day or timezone.localdate()
+    add_visits({(village.pk, day): (0, 1) if scan else (1, 0)})
+
+
+def add_visits(counts):
+    """Add {(village_id, day): (views, scans)} to the database, one statement per row.
+
+    INSERT ... ON CONFLICT DO UPDATE adds to the day's row, creating it if it is the
+    first count of the day. Two processes writing the first count of a day at once cannot
+    lose a count or fail on the unique constraint, as an UPDATE-then-INSERT would between
+    its two statements. SQLite (3.24+) and PostgreSQL (9.5+) share this syntax."""
     meta = VillageVisitDay._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     village_id, day_column, views, scans = (
         quote(meta.get_field(name).column) for name in ("village", "day", "views", "scans")
     )
-    counted = scans if scan else views
     sql = (
         f"INSERT INTO {table} ({village_id}, {day_column}, {views}, {scans}) "
         f"VALUES (%s, %s, %s, %s) ON CONFLICT ({village_id}, {day_column}) "
-        f"DO UPDATE SET {counted} = {table}.{counted} + 1"
+        f"DO UPDATE SET {views} = {table}.{views} + excluded.{views}, "
+        f"{scans} = {table}.{scans} + excluded.{scans}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [village.pk, day, 0 if scan else 1, 1 if scan else 0])
+    rows = [[pk, day, v, s] for (pk, day), (v, s) in sorted(counts.items())]
+    # All or none: a flush that fails puts every count back for the next one.
+    with transaction.atomic() if len(rows) > 1 else nullcontext(), connection.cursor() as cursor:
+        for row in rows:
+            cursor.execute(sql, row)
+
+
+# Counting in the cache, flushing to the database
+
+PENDING_KEY = "visits-pending"
+# With Redis, each process adds up its counts in memory and sends them in one round trip
+# at most this often: a request pays no round trip for its count.
+PUSH_SECONDS = 1.0
+logger = logging.getLogger(__name__)
+_local = Counter()  # "village_id:day:views|scans" -> count, this process's, not yet sent
+_lock = threading.Lock()
+_pushed_at = 0.0
+_flusher_pid = None
+
+
+def _shared():
+    """(the Redis client, the hash's key) when the cache is Django's Redis cache."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return backend._cache.get_client(write=True), backend.make_and_validate_key(PENDING_KEY)
+    return None
+
+
+def count_visit(village_id, *, scan=False, day=None):
+    """Count one page view, or one scan: no database query. In the process's memory,
+    sent on to Redis (a hash shared by every server) at most every PUSH_SECONDS."""
+    day = day or timezone.localdate()
+    with _lock:
+        _local[f"{village_id}:{day.isoformat()}:{'scans' if scan else 'views'}"] += 1
+    if time.monotonic() - _pushed_at >= PUSH_SECONDS:
+        _push()
+    _start_flusher()
+
+
+def _take_local():
+    with _lock:
+        fields = dict(_local)
+        _local.clear()
+    return fields
+
+
+def _push():
+    """Send this process's counts to the shared hash (HINCRBY, atomic): one round trip."""
+    global _pushed_at
+    _pushed_at = time.monotonic()
+    shared = _shared()
+    if not shared:
+        return
+    fields = _take_local()
+    if fields:
+        client, key = shared
+        with client.pipeline(transaction=False) as pipe:
+            for field, count in fields.items():
+                pipe.hincrby(key, field, count)
+            pipe.execute()
+
+
+def _take_pending():
+    """What has been counted since the last flush, taken out of the cache atomically, as
+    {(village_id, day): (views, scans)}."""
+    shared = _shared()
+    if shared:
+        _push()
+        client, key = shared
+        with client.pipeline(transaction=True) as pipe:
+            raw, _ = pipe.hgetall(key).delete(key).execute()
+        fields = {field.decode(): int(count) for field, count in raw.items()}
+    else:
+        fields = _take_local()
+    counts = {}
+    for field, count in fields.items():
+        village_id, day, kind = field.split(":")
+        row = int(village_id), datetime.date.fromisoformat(day)
+        views, scans = counts.get(row, (0, 0))
+        counts[row] = (views + count, scans) if kind == "views" else (views, scans + count)
+    return counts
+
+
+def forget_pending():
+    """Drop the counts not yet written (for the tests: each starts with none)."""
+    _take_pending()
+
+
+def _put_back(counts):
+    with _lock:
+        for (village_id, day), (views, scans) in counts.items():
+            _local[f"{village_id}:{day.isoformat()}:views"] += views
+            _local[f"{village_id}:{day.isoformat()}:scans"] += scans
+    _push()
+
+
+def flush_visits():
+    """Write the counts gathered in the cache to VillageVisitDay; return how many
+    village-days were written. Counts of villages deleted meanwhile are dropped; if the
+    database refuses (busy, down), the counts go back to the cache for the next flush."""
+    counts = _take_pending()
+    if not counts:
+        return 0
+    try:
+        villages = VillageVisitDay._meta.get_field("village").related_model.objects
+        known = set(villages.filter(pk__in={pk for pk, _ in counts}).values_list("pk", flat=True))
+        counts = {(pk, day): count for (pk, day), count in counts.items() if pk in known}
+        add_visits(counts)
+    except DatabaseError:
+        _put_back(counts)
+        raise
+    return len(counts)
+
+
+def _flush_quietly():
+    try:
+        flush_visits()
+    except Exception:
+        # A count is not worth a crash: the next flush tries again.
+        logger.warning("Could not write the visit counts", exc_info=True)
+
+
+def _flush_every(seconds):
+    """Send the counts on to Redis each PUSH_SECONDS (so that a quiet process does not
+    keep them), and write them to the database each `seconds`."""
+    stop, flushed_at = threading.Event(), time.monotonic()
+    while not stop.wait(PUSH_SECONDS):
+        if time.monotonic() - flushed_at < seconds:
+            try:
+                _push()
+            except Exception:
+                logger.warning("Could not send the visit counts to the cache", exc_info=True)
+            continue
+        flushed_at = time.monotonic()
+        _flush_quietly()
+        connection.close()  # this thread's own connection
+
+
+def _start_flusher():
+    """The process's flusher: a daemon thread started on the first count (in each
+    process: gunicorn forks its workers), and a last flush when the process exits."""
+    global _flusher_pid
+    seconds = settings.VISIT_FLUSH_SECONDS
+    if not seconds or _flusher_pid == os.getpid():
+        return
+    with _lock:
+        if _flusher_pid == os.getpid():
+            return
+        _flusher_pid = os.getpid()
+    threading.Thread(target=_flush_every, args=[seconds], daemon=True, name="visits").start()
+    atexit.register(_flush_quietly)
 
 
 def month_start(day):

@@ -198,9 +198,7 @@ def publish(township, year, quarter, now=None):
         with transaction.atomic():
             ranking.save()
             # The village pages show their standing: refresh their cached copies.
-            Village.objects.filter(township=township).update(
-                public_version=F("public_version") + 1, public_changed_at=now
-            )
+            Village.objects.filter(township=township).bump_public_version()
     except IntegrityError:  # another run stored it meanwhile
         return existing.get()
     return ranking

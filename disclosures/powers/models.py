@@ -8,7 +8,7 @@ every village inherits it and may add local items.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -127,7 +127,7 @@ class PowerItem(models.Model):
     def refresh_public_pages(self):
         """The lists are public as soon as they are saved (there is no review step), so
         a change bumps the public version of every village it applies to: one UPDATE."""
-        self.villages().update(public_version=F("public_version") + 1)
+        self.villages().bump_public_version()
 
     def clean(self):
         owners = [self.district_id, self.township_id, self.village_id]

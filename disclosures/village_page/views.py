@@ -23,8 +23,8 @@ from disclosures.finance.tables import LEDGER_SORTS
 from disclosures.finance.views import month_context, month_links, published_months
 from disclosures.opendata import day, document, json_response, money
 from disclosures.publishing import chain_members
-from disclosures.questions.models import QuestionRecord
 from disclosures.village_page import bulk
+from disclosures.village_page.summary import village_summary
 from villages.models import District
 from villages.visits import views_this_month
 
@@ -35,21 +35,17 @@ FEED_ITEMS = 50
 def village_page(request, village):
     """What a villager sees after scanning the sign: the latest published month in full,
     links to every earlier month and year, and the latest disclosures of each module.
-    A fixed number of queries however long the history, one when the page is cached
-    (and the visit count's one write, disclosures/caching.py)."""
+    A fixed number of queries however long the history, none when the page is cached
+    (disclosures/caching.py)."""
     months = list(published_months(village).order_by("-year", "-month"))
     context = {
         "village": village,
         "months_by_year": month_links(village, months),
-        "modules": module_summaries(village),
-        "timeliness": village_timeliness(village),
+        # Modules, timeliness, questions, the registers' flags: computed once per
+        # publication and day (summary.py).
+        **village_summary(village),
         # Rendered into the cached page: the number may lag by up to PUBLIC_PAGE_SECONDS.
         "views_this_month": views_this_month(village),
-        "question_record": QuestionRecord.for_village(village),
-        # Rent overdue and other flags on the village's contracts (three queries).
-        "register_flags": village_register_flags(village),
-        # Its points and rank in the township's latest quarterly ranking (one query).
-        "standing": latest_standing(village),
     }
     if months:
         context.update(month_context(months[0], request.GET.get("sort")))

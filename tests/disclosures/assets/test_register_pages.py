@@ -19,13 +19,13 @@ from tests.disclosures.assets.register_helpers import (
 )
 
 # The village, assets, resources, contracts, the rent lines, where the village's finance
-# lists begin, the visit's count.
-INDEX_QUERIES = 7
-# The village, the versions, the contracts letting it, the visit's count.
-RECORD_QUERIES = 4
+# lists begin (the visit is counted in the cache).
+INDEX_QUERIES = 6
+# The village, the versions, the contracts letting it.
+RECORD_QUERIES = 3
 # The village, the versions, current contracts, rent lines, where the finance lists begin,
-# the lines collecting it, the visit's count.
-CONTRACT_QUERIES = 7
+# the lines collecting it.
+CONTRACT_QUERIES = 6
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.disclosures.finance.finance_helpers import (
 
 # Village, the month (with its reviewer), the village's published periods (for
 # previous/next), the entries (with those of the month's published corrections).
-FINANCE_MONTH_QUERIES = 9  # village, month, neighbours, entries, receipt photos, visit count,
+FINANCE_MONTH_QUERIES = 8  # village, month, neighbours, entries, receipt photos,
 # the questions about its lines (their answers only when there are questions), what the
 # village's corrections changed (balances carried forward), the seals of the month and its
 # corrections (to check the fingerprints against what is shown)

@@ -44,5 +44,5 @@ def test_its_queries_do_not_grow_with_the_photos(client, wumiao, django_assert_n
 
     # Village, month, neighbours, entries, receipt photos, the visit's count, the questions,
     # what the village's corrections changed, the seals.
-    with django_assert_num_queries(9):  # FINANCE_MONTH_QUERIES
+    with django_assert_num_queries(8):  # FINANCE_MONTH_QUERIES
         client.get("/v/371603201201/finance/2026-07/")

@@ -17,11 +17,12 @@ from tests.disclosures.matters.matter_data import (
     month_with_entries,
 )
 
-# The village, the public matters with their spending, their published steps, the visit's count.
-LIST_QUERIES = 4
+# The village, the public matters with their spending, their published steps (the visit is
+# counted in the cache).
+LIST_QUERIES = 3
 # The village, the matter, its published steps, their attachments, the linked entries, the
-# visit's count, the questions about it (their answers only when there are some).
-DETAIL_QUERIES = 7
+# questions about it (their answers only when there are some).
+DETAIL_QUERIES = 6
 
 
 def list_url(village):
@@ -215,7 +216,7 @@ def test_it_speaks_english_on_request(client, road):
 
 def test_the_page_is_cached_until_the_village_publishes(client, road, django_assert_num_queries):
     client.get(detail_url(road))
-    with django_assert_num_queries(2):  # the village, the visit's count
+    with django_assert_num_queries(0):  # cached: the village's state and the count in the cache
         client.get(detail_url(road))
 
     factories.publish(road.steps.get(step=6))

@@ -296,12 +296,12 @@ def test_the_form_and_tracking_pages_are_not_cached(client, wumiao):
 def test_query_counts_are_constant(client, wumiao, accountant, django_assert_num_queries):
     for number in range(40):
         ask(wumiao, f"第{number}个问题是什么？").answer(accountant, "答复")
-    # The village, the record, the count, the page of questions, their answers, the visit.
-    with django_assert_num_queries(6):
+    # The village, the record, the count, the page of questions, their answers.
+    with django_assert_num_queries(5):
         client.get(reverse("disclosures:questions", args=[wumiao.code]))
-    with django_assert_num_queries(2):  # Cached: the village, the visit.
+    with django_assert_num_queries(0):  # Cached: the village's state, the count too.
         client.get(reverse("disclosures:questions", args=[wumiao.code]))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(reverse("disclosures:questions", args=[wumiao.code]) + "?page=2")
     # The form: the village (with its township, for the deadline).
     with django_assert_num_queries(1):
