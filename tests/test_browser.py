@@ -505,6 +505,7 @@ def test_the_registers_fit_a_phone_without_javascript(live_server, wumiao, accou
         assert_no_sideways_scroll(page)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_quarterly_ranking_reads_on_a_phone_without_javascript(live_server, wumiao, dongying):
     """From the village page's standing to its line of the township's ranking, the
     breakdown and the formula: plain links, nothing sideways."""
