@@ -225,6 +225,7 @@ def month_poster(request, code, period):
         response = generated.pdf_or_wait(
             request,
             tasks.poster_key(month, size),
+            tasks.poster_subject(month, size),
             f"{village.code}-{month.period_slug}-{size}.pdf",
             tasks.make_month_poster,
             month.pk,
