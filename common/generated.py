@@ -74,9 +74,7 @@ def claim(model, key, subject, **fields):
         # Two requests at once: the database lets one UPDATE match, the other sees the
         # new requested_at and matches nothing.
         again = Q(finished_at__isnull=False) | Q(requested_at__lt=now - RETRY_AFTER)
-        return (
-            model.objects.filter(again, key=key).update(requested_at=now, finished_at=None) == 1
-        )
+        return model.objects.filter(again, key=key).update(requested_at=now, finished_at=None) == 1
 
 
 def store(model, key, pdf, started):

@@ -36,9 +36,9 @@ def store(key, pdf, started):
 
 def pdf_or_wait(request, key, subject, filename, task, *args):
     """The stored PDF, or queue it and say so. One query when the file is there."""
-    if GeneratedFile.objects.filter(key=key, finished_at__isnull=False).exists():
-        if generated.default_storage.exists(path_of(key)):
-            return generated.file_response(key, filename)
+    made = GeneratedFile.objects.filter(key=key, finished_at__isnull=False).exists()
+    if made and generated.default_storage.exists(path_of(key)):
+        return generated.file_response(key, filename)
     queue(key, subject, task, *args)
     response = render(
         request,
