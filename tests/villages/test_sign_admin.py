@@ -2,6 +2,7 @@
 made by the background worker while the page shows its progress."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,3 +192,25 @@ def test_township_staff_batch_only_their_own_township(
     assert response["Content-Type"] != "application/pdf"
     assert SignBatch.objects.count() == 0
     assert pdf_worker.queued("make_sign_batch") == 0
+
+
+def test_a_sign_batch_replaced_by_a_newer_one_is_pruned(
+    client_for, pdf_worker, settings, township_staff, liguo, wumiao
+):
+    client = client_for(township_staff)
+    client.get(signs_url(liguo))
+    pdf_worker.run()
+    liguo.supervision_phone = "0543-7000000"  # what the signs show has changed
+    liguo.save()
+    client.get(signs_url(liguo))
+    assert pdf_worker.queued("make_sign_batch") == 2
+    pdf_worker.run()
+    old, new = SignBatch.objects.order_by("requested_at")
+    for batch, days in ((old, 3), (new, 2)):
+        SignBatch.objects.filter(pk=batch.pk).update(
+            requested_at=timezone.now() - timezone.timedelta(days=days)
+        )
+    call_command("prune_generated", verbosity=0)
+    assert list(SignBatch.objects.all()) == [new]
+    files = settings.MEDIA_ROOT / "generated"
+    assert [p.name for p in files.iterdir()] == [f"{new.key}.pdf"]
