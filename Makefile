@@ -44,6 +44,7 @@ fuzz: system-deps-test $(VENV)/.installed-test compiled-messages
 
 bench: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_signs.py
 	$(BIN)/python scripts/bench_production.py
 
 lint: $(VENV)/.installed-test
