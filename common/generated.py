@@ -15,11 +15,12 @@ db_worker` runs it): nothing beyond the portal's own database, SQLite or Postgre
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,8 +94,15 @@ def store(model, key, pdf, started):
 
 
 def file_response(key, filename, attachment=False):
-    """The stored file, streamed from storage (no rendering, no Python work per byte)."""
-    response = FileResponse(default_storage.open(path_of(key), "rb"))
+    """The stored file: streamed from storage by gunicorn (sendfile, no rendering), or, with
+    settings.GENERATED_X_ACCEL_PREFIX behind nginx, sent by nginx itself (X-Accel-Redirect,
+    deploy/nginx.conf) so that the app server's worker is free at once."""
+    prefix = settings.GENERATED_X_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse()
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{key}.pdf"
+    else:
+        response = FileResponse(default_storage.open(path_of(key), "rb"))
     response["Content-Type"] = "application/pdf"
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'

@@ -190,6 +190,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Behind nginx: the internal location that serves MEDIA_ROOT/generated/ (deploy/nginx.conf).
+# The portal then answers a request for a made PDF with X-Accel-Redirect and nginx sends it.
+GENERATED_X_ACCEL_PREFIX = os.environ.get("GENERATED_X_ACCEL_PREFIX", "")
 
 
 def caches(redis_url):

@@ -171,3 +171,15 @@ def test_superseded_pdfs_are_deleted_after_a_grace_period(pdf_worker, client, ju
     age(new, 24 * 365)
     prune_generated()
     assert list(GeneratedFile.objects.all()) == [new]
+
+
+def test_behind_nginx_a_made_pdf_is_sent_by_nginx(pdf_worker, client, july, settings):
+    pdf_worker.run()
+    settings.GENERATED_X_ACCEL_PREFIX = "/internal-generated/"
+    response = client.get(POSTER)
+    made = GeneratedFile.objects.get()
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/internal-generated/{made.key}.pdf"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('inline; filename="371603201201-2026-07')
+    assert (settings.MEDIA_ROOT / made.path).exists()
