@@ -127,7 +127,8 @@ class TownshipAdmin(admin.ModelAdmin):
         return request.user.has_perm("villages.print_signs")
 
     def sign_batch(self, request, key):
-        """A batch the user asked for, or that holds only villages they may see."""
+        """The batch, for someone who may print signs and see every one of its villages
+        (whoever asked for it)."""
         if not self.has_print_permission(request):
             raise PermissionDenied
         batch = get_object_or_404(SignBatch, key=key)
