@@ -24,10 +24,10 @@ def poster_subject(month, size):
     return f"poster-{month.village.code}-{month.period_slug}-{size}"
 
 
-def poster_key(month, size):
+def poster_key(month, size, etag=None):
     """Names what the poster shows: the month's and its corrections' fingerprints and the
-    village's public version (posters.poster_etag)."""
-    digest = posters.poster_etag(month, size).strip('"')
+    village's public version (posters.poster_etag; pass it when known, it costs a query)."""
+    digest = (etag or posters.poster_etag(month, size)).strip('"')
     return f"{poster_subject(month, size)}-{digest}"
 
 

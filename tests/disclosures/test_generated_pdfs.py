@@ -183,3 +183,12 @@ def test_behind_nginx_a_made_pdf_is_sent_by_nginx(pdf_worker, client, july, sett
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('inline; filename="371603201201-2026-07')
     assert (settings.MEDIA_ROOT / made.path).exists()
+
+
+def test_a_made_poster_costs_four_queries(pdf_worker, client, july, django_assert_num_queries):
+    """The village, the month, its corrections' fingerprints (the ETag, and the file's
+    key), the file's row: under load these requests share the app servers with the pages."""
+    pdf_worker.run()
+    client.get(POSTER)
+    with django_assert_num_queries(4):
+        assert client.get(POSTER).status_code == 200
