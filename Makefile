@@ -44,6 +44,7 @@ fuzz: system-deps-test $(VENV)/.installed-test compiled-messages
 
 bench: system-deps-test $(VENV)/.installed-test compiled-messages
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_signs.py
 	$(BIN)/python scripts/bench_production.py
 
 # Every public page and admin list on a province (500 villages × 10 years, built once on

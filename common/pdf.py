@@ -51,10 +51,35 @@ def render_pdf(template_name, context, request=None):
     Fonts come from the system through fontconfig; the print stylesheet asks for
     Noto Sans CJK SC, which the README's set-up installs (Debian: fonts-noto-cjk).
     """
+    return lay_out(template_name, context, FontConfiguration(), request).write_pdf()
+
+
+def lay_out(template_name, context, font_config, request=None):
+    """A template laid out in pages (a WeasyPrint Document), not yet written."""
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request else settings.PUBLIC_BASE_URL
     document = HTML(string=html, base_url=base_url, url_fetcher=PortalFetcher())
-    return document.write_pdf(font_config=FontConfiguration())
+    return document.render(font_config=font_config)
+
+
+def render_pdf_in_parts(template_name, contexts, progress=None):
+    """One PDF from the same template laid out once per context, in that order.
+
+    A long run of similar pages (400 signs) laid out as one document costs time that
+    grows faster than the pages (WeasyPrint looks through every element for each page's
+    styles) and keeps every element in memory; laid out in parts, it grows with the
+    pages, and progress(parts done) can be reported between parts. The parts share one
+    font configuration and are written together: each font is embedded (subset) once.
+    """
+    font_config = FontConfiguration()
+    pages, first = [], None
+    for done, context in enumerate(contexts, start=1):
+        document = lay_out(template_name, context, font_config)
+        first = first or document
+        pages.extend(document.pages)
+        if progress:
+            progress(done)
+    return first.copy(pages).write_pdf()
 
 
 def css_string(text):

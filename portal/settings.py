@@ -192,18 +192,23 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Behind nginx: the internal location that serves MEDIA_ROOT/generated/ (deploy/nginx.conf).
+# The portal then answers a request for a made PDF with X-Accel-Redirect and nginx sends it.
+GENERATED_X_ACCEL_PREFIX = os.environ.get("GENERATED_X_ACCEL_PREFIX", "")
 
 
 def caches(redis_url):
     """Django's Redis cache when REDIS_URL is set, so that every app server shares the
-    pages it renders; else each process keeps its own in memory (the embedded default)."""
+    pages it renders; else each process keeps its own in memory (the embedded default).
+    A Redis that does not answer is a cache miss, not an error (common/cache.py)."""
     if not redis_url:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.ForgivingRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "village-portal"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 

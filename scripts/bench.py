@@ -5,17 +5,13 @@
 (a) The public village page /v/<code>/, what a villager opens by scanning the sign: median
     server time of 200 requests through django.test.Client and its query count, for one and
     for ten years of published history, beside a trivial view behind the same middleware.
-(b) The sign batch: render_signs() for 400 villages, in a fresh subprocess (re-invoked with
-    --signs-only) so that its peak memory is the batch's own.
+The sign batch of 400 villages is scripts/bench_signs.py.
 
 Everything runs on a throwaway SQLite database in a temporary directory.
 """
 
-import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,8 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 warnings.filterwarnings("ignore", message="No directory at")
 
 REQUESTS = 200
-SIGNS = 400  # 10 townships of 40 villages
-MAX_RATIO, MAX_SECONDS_PER_PAGE, MAX_PEAK_MB = 4, 0.03, 300
+MAX_RATIO = 4
 
 
 def setup_django(database_url):
@@ -93,52 +88,6 @@ def bench_village_page():
         return warm, cold
 
 
-def make_sign_villages():
-    from tests import factories
-    from villages.models import Village
-
-    first, second = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗", "家庄屯集楼寨店堡洼桥"
-    for t in range(SIGNS // 40):
-        township = factories.make_township(f"3716033{t:02d}", f"{first[t]}{second[t]}镇")
-        Village.objects.bulk_create(
-            Village(
-                township=township,
-                code=f"{township.code}{v:03d}",
-                name=f"{first[v % 20]}{second[(t + v // 20) % 10]}村",
-            )
-            for v in range(200, 240)
-        )
-
-
-def signs_only():
-    """Child process: render the batch, print one JSON line."""
-    setup_django(os.environ["DATABASE_URL"])
-    from villages.management.commands.print_signs import count_pages
-    from villages.models import Village
-    from villages.signs import render_signs
-
-    villages = list(Village.objects.with_places().filter(code__startswith="3716033"))
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    started = time.perf_counter()
-    pdf = render_signs(villages)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    result = {"signs": len(villages), "pages": count_pages(pdf), "seconds": seconds}
-    print(json.dumps(result | {"pdf_mb": len(pdf) / 2**20, "before_mb": before, "peak_mb": peak}))
-
-
-def bench_signs():
-    from django.db import connections
-
-    make_sign_villages()
-    connections.close_all()
-    command = [sys.executable, __file__, "--signs-only"]
-    child = subprocess.run(command, capture_output=True, text=True, env=os.environ)
-    if child.returncode:
-        raise RuntimeError(child.stderr)
-    return json.loads(child.stdout.splitlines()[-1])
-
-
 def main():
     rows = [("measure", "result", "target", ""), None]
 
@@ -181,29 +130,7 @@ def main():
         except Exception:
             traceback.print_exc()
             add("village page", "FAILED, see above")
-        try:
-            s = bench_signs()
-            per_page = s["seconds"] / s["pages"]
-            pages_ok = s["pages"] == s["signs"]
-            add(f"signs: {s['signs']} villages", f"{s['pages']} pages", "1 per village", pages_ok)
-            add("signs: batch", f"{s['seconds']:.1f} s, PDF {s['pdf_mb']:.1f} MB")
-            add(
-                "signs: seconds per page",
-                f"{per_page:.4f} s",
-                f"≤ {MAX_SECONDS_PER_PAGE} s",
-                per_page <= MAX_SECONDS_PER_PAGE,
-            )
-            add(
-                "signs: peak memory (max RSS)",
-                f"{s['peak_mb']:.0f} MB (before: {s['before_mb']:.0f})",
-                f"≤ {MAX_PEAK_MB} MB",
-                s["peak_mb"] <= MAX_PEAK_MB,
-            )
-        except Exception:
-            traceback.print_exc()
-            add("signs", "FAILED, see above")
-
-    print(f"Village page: median of {REQUESTS} requests; signs: {SIGNS} in a fresh process.\n")
+    print(f"Village page: median of {REQUESTS} requests.\n")
     widths = [max(len(row[i]) for row in rows if row) for i in range(4)]
     for row in rows:
         cells = row or ["-" * width for width in widths]
@@ -211,5 +138,5 @@ def main():
 
 
 if __name__ == "__main__":
-    signs_only() if "--signs-only" in sys.argv else main()
+    main()
     sys.exit(0)

@@ -4,25 +4,29 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from villages.models import District, Township, Village
+from common import generated
+from villages import signs
+from villages.models import District, SignBatch, Township, Village
 from villages.security import SecurityEvent, people_of, record
-from villages.signs import render_signs
 
 
-def signs_response(villages, filename):
+def signs_response(request, villages, subject, filename):
+    """The signs as a download when the worker has made them, else the batch's progress
+    page; None for no villages."""
     if not villages:
         return None
-    pdf = render_signs(villages)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    batch = signs.request_batch(villages, subject, filename, request.user)
+    if batch.is_ready:
+        return generated.file_response(batch.key, batch.filename, attachment=True)
+    return redirect("admin:villages_sign_batch", key=batch.key)
 
 
 def _dated(prefix):
@@ -82,7 +86,17 @@ class TownshipAdmin(admin.ModelAdmin):
                 "<int:township_id>/signs.pdf",
                 self.admin_site.admin_view(self.signs_view),
                 name="villages_township_signs",
-            )
+            ),
+            path(
+                "signs/<str:key>/",
+                self.admin_site.admin_view(self.sign_batch_view),
+                name="villages_sign_batch",
+            ),
+            path(
+                "signs/<str:key>/download/",
+                self.admin_site.admin_view(self.sign_batch_download),
+                name="villages_sign_batch_download",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -99,8 +113,9 @@ class TownshipAdmin(admin.ModelAdmin):
         if not request.user.has_perm("villages.print_signs"):
             raise PermissionDenied
         township = get_object_or_404(self.get_queryset(request), pk=township_id)
-        villages = list(township.villages.with_places())
-        response = signs_response(villages, _dated(township.code))
+        villages = list(township.villages.with_places().order_by("code"))
+        subject = signs.township_subject(township)
+        response = signs_response(request, villages, subject, _dated(township.code))
         if response is None:
             self.message_user(request, _("This township has no villages yet."), messages.WARNING)
             return redirect("admin:villages_township_changelist")
@@ -111,7 +126,9 @@ class TownshipAdmin(admin.ModelAdmin):
         villages = list(
             Village.objects.with_places().filter(township__in=queryset).order_by("code")
         )
-        response = signs_response(villages, _dated("townships"))
+        response = signs_response(
+            request, villages, signs.selection_subject(villages), _dated("townships")
+        )
         if response is None:
             self.message_user(
                 request, _("The selected townships have no villages."), messages.WARNING
@@ -120,6 +137,36 @@ class TownshipAdmin(admin.ModelAdmin):
 
     def has_print_permission(self, request):
         return request.user.has_perm("villages.print_signs")
+
+    def sign_batch(self, request, key):
+        """The batch, for someone who may print signs and see every one of its villages
+        (whoever asked for it)."""
+        if not self.has_print_permission(request):
+            raise PermissionDenied
+        batch = get_object_or_404(SignBatch, key=key)
+        ids = batch.village_ids
+        if Village.objects.for_user(request.user).filter(pk__in=ids).count() != len(ids):
+            raise Http404("not your villages")
+        return batch
+
+    def sign_batch_view(self, request, key):
+        """How far the worker is, in a page that reloads itself (no script) until the
+        file can be downloaded."""
+        batch = self.sign_batch(request, key)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("QR signs"),
+            "batch": batch,
+            "ready": batch.is_ready,
+            "refresh_seconds": generated.REFRESH_SECONDS,
+        }
+        return TemplateResponse(request, "admin/villages/sign_batch.html", context)
+
+    def sign_batch_download(self, request, key):
+        batch = self.sign_batch(request, key)
+        if not batch.is_ready:
+            return redirect("admin:villages_sign_batch", key=batch.key)
+        return generated.file_response(batch.key, batch.filename, attachment=True)
 
 
 class TownshipOfDistrictFilter(admin.SimpleListFilter):
@@ -164,9 +211,9 @@ class VillageAdmin(admin.ModelAdmin):
         description=_("Print the QR signs of the selected villages (PDF)"), permissions=["print"]
     )
     def print_signs(self, request, queryset):
-        villages = list(queryset.select_related("township__district").order_by("code"))
+        villages = list(queryset.with_places().order_by("code"))
         name = villages[0].code if len(villages) == 1 else "villages"
-        return signs_response(villages, _dated(name))
+        return signs_response(request, villages, signs.selection_subject(villages), _dated(name))
 
     def has_print_permission(self, request):
         return request.user.has_perm("villages.print_signs")

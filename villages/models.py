@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common import generated
 from common.qr import public_url, scan_url
 from villages.public_state import refresh_public_states
 
@@ -204,6 +205,36 @@ class Village(models.Model):
         """What the printed QR code encodes: the public address with the scan marker,
         which the page counts as a scan and redirects away (villages/visits.py)."""
         return scan_url(self.get_absolute_url())
+
+
+class SignBatch(generated.GeneratedFileBase):
+    """The signs of some villages as one PDF, asked for by a staff member in the admin and
+    made by the background worker (villages/signs.py), which counts the villages done."""
+
+    filename = models.CharField(_("file name"), max_length=100)
+    # In print order; the batch is shown only to someone who may see all of them.
+    village_ids = models.JSONField(_("villages"))
+    villages_done = models.PositiveIntegerField(_("villages done"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked for by"),
+    )
+
+    class Meta:
+        verbose_name = _("sign batch")
+        verbose_name_plural = _("sign batches")
+
+    @property
+    def villages_total(self):
+        return len(self.village_ids)
+
+    def villages(self):
+        found = Village.objects.with_places().in_bulk(self.village_ids)
+        return [found[pk] for pk in self.village_ids if pk in found]
 
 
 # Declared in its own module; imported here so Django registers it with the app.

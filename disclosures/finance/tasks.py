@@ -19,11 +19,16 @@ def poster_month(month_id):
     )
 
 
-def poster_key(month, size):
+def poster_subject(month, size):
+    """One month's poster in one size, whatever its version."""
+    return f"poster-{month.village.code}-{month.period_slug}-{size}"
+
+
+def poster_key(month, size, etag=None):
     """Names what the poster shows: the month's and its corrections' fingerprints and the
-    village's public version (posters.poster_etag)."""
-    digest = posters.poster_etag(month, size).strip('"')
-    return f"poster-{month.village.code}-{month.period_slug}-{size}-{digest}"
+    village's public version (posters.poster_etag; pass it when known, it costs a query)."""
+    digest = (etag or posters.poster_etag(month, size)).strip('"')
+    return f"{poster_subject(month, size)}-{digest}"
 
 
 @task()
@@ -34,7 +39,9 @@ def make_month_poster(month_id, size, key):
 
 
 def queue_poster(month, size):
-    generated.queue(poster_key(month, size), make_month_poster, month.pk, size)
+    generated.queue(
+        poster_key(month, size), poster_subject(month, size), make_month_poster, month.pk, size
+    )
 
 
 @receiver(published)

@@ -224,7 +224,8 @@ def month_poster(request, code, period):
         # Made by the background worker (finance/tasks.py); until then a page that waits.
         response = generated.pdf_or_wait(
             request,
-            tasks.poster_key(month, size),
+            tasks.poster_key(month, size, etag),
+            tasks.poster_subject(month, size),
             f"{village.code}-{month.period_slug}-{size}.pdf",
             tasks.make_month_poster,
             month.pk,

@@ -12,9 +12,13 @@ from disclosures.publishing import published
 from villages.models import Village
 
 
+def booklet_subject(village):
+    return f"booklet-{village.code}"
+
+
 def booklet_key(village, day):
     """The booklet shows the village's published lists and the day it is printed."""
-    return f"booklet-{village.code}-{village.public_version}-{day:%Y%m%d}"
+    return f"{booklet_subject(village)}-{village.public_version}-{day:%Y%m%d}"
 
 
 @task()
@@ -26,7 +30,13 @@ def make_booklet(village_id, day, key):
 
 
 def queue_booklet(village, day):
-    generated.queue(booklet_key(village, day), make_booklet, village.pk, day.isoformat())
+    generated.queue(
+        booklet_key(village, day),
+        booklet_subject(village),
+        make_booklet,
+        village.pk,
+        day.isoformat(),
+    )
 
 
 @receiver(published)
@@ -37,5 +47,5 @@ def queue_booklet_on_publication(sender, item, **kwargs):
     if village_id is None:
         return
     village = Village.objects.with_places().get(pk=village_id)
-    if generated.GeneratedFile.objects.filter(key__startswith=f"booklet-{village.code}-").exists():
+    if generated.GeneratedFile.objects.filter(subject=booklet_subject(village)).exists():
         queue_booklet(village, timezone.localdate())

@@ -65,6 +65,7 @@ def power_booklet(request, code):
     return generated.pdf_or_wait(
         request,
         tasks.booklet_key(village, today),
+        tasks.booklet_subject(village),
         f"{village.code}-powers-{today:%Y%m%d}.pdf",
         tasks.make_booklet,
         village.pk,

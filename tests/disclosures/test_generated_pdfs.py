@@ -2,9 +2,11 @@
 from storage or with a page that reloads itself."""
 
 import datetime
+import io
 import subprocess
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from disclosures import generated
@@ -115,3 +117,78 @@ def test_a_rendering_that_never_finished_is_queued_again(pdf_worker, client, jul
     GeneratedFile.objects.filter(key__startswith="booklet-").update(requested_at=long_ago)
     assert client.get(BOOKLET).status_code == 202
     assert pdf_worker.queued("make_booklet") == 2
+
+
+def correct(month):
+    correction = LedgerCorrection.objects.create(ledger=month, reason="多记500元，红字冲销")
+    LedgerEntry.objects.create(
+        ledger=month,
+        correction=correction,
+        date=datetime.date(2026, 7, 31),
+        voucher_number="更07-01",
+        description="冲减多记",
+        kind=Kind.EXPENSE,
+        category=factories.category(Kind.EXPENSE, "管理费用"),
+        amount=-500,
+    )
+    factories.publish(correction)
+
+
+def age(made, hours):
+    GeneratedFile.objects.filter(pk=made.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(hours=hours)
+    )
+
+
+def prune_generated():
+    out = io.StringIO()
+    call_command("prune_generated", stdout=out)
+    return out.getvalue()
+
+
+def test_superseded_pdfs_are_deleted_after_a_grace_period(pdf_worker, client, july, settings):
+    pdf_worker.run()
+    old = GeneratedFile.objects.get()
+    correct(july)
+    pdf_worker.run()
+    new = GeneratedFile.objects.exclude(pk=old.pk).get()
+    assert new.subject == old.subject == "poster-371603201201-2026-07-a4"
+    files = settings.MEDIA_ROOT / "generated"
+    assert sorted(p.name for p in files.iterdir()) == sorted([f"{old.key}.pdf", f"{new.key}.pdf"])
+
+    # Replaced a minute ago: someone may still be downloading the old one.
+    age(old, 30)
+    assert "posters and booklets: 0 superseded deleted" in prune_generated()
+    assert GeneratedFile.objects.count() == 2
+
+    age(new, 25)
+    assert "posters and booklets: 1 superseded deleted" in prune_generated()
+    assert list(GeneratedFile.objects.all()) == [new]
+    assert [p.name for p in files.iterdir()] == [f"{new.key}.pdf"]
+    assert client.get(POSTER).status_code == 200  # the current one is served as before
+
+    # However old, the current file of a subject is kept.
+    age(new, 24 * 365)
+    prune_generated()
+    assert list(GeneratedFile.objects.all()) == [new]
+
+
+def test_behind_nginx_a_made_pdf_is_sent_by_nginx(pdf_worker, client, july, settings):
+    pdf_worker.run()
+    settings.GENERATED_X_ACCEL_PREFIX = "/internal-generated/"
+    response = client.get(POSTER)
+    made = GeneratedFile.objects.get()
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/internal-generated/{made.key}.pdf"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('inline; filename="371603201201-2026-07')
+    assert (settings.MEDIA_ROOT / made.path).exists()
+
+
+def test_a_made_poster_costs_four_queries(pdf_worker, client, july, django_assert_num_queries):
+    """The village, the month, its corrections' fingerprints (the ETag, and the file's
+    key), the file's row: under load these requests share the app servers with the pages."""
+    pdf_worker.run()
+    client.get(POSTER)
+    with django_assert_num_queries(4):
+        assert client.get(POSTER).status_code == 200

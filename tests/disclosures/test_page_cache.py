@@ -1,9 +1,12 @@
 """The public page cache on a shared Redis: keyed only on what the page uses, and
 invalidated for every server by a publication through any of them."""
 
+import socket
+
 import pytest
 from django.core.cache import caches as django_caches
 from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
 
 from portal.settings import caches
 from tests import factories
@@ -15,7 +18,7 @@ WUMIAO = "/v/371603201201/"
 def test_redis_url_selects_djangos_redis_cache_and_locmem_stays_the_default():
     assert caches("")["default"]["BACKEND"].endswith("LocMemCache")
     shared = caches("redis://127.0.0.1:6379/3")["default"]
-    assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert shared["BACKEND"] == "common.cache.ForgivingRedisCache"  # Django's, forgiving
     assert shared["LOCATION"] == "redis://127.0.0.1:6379/3"
 
 
@@ -70,3 +73,26 @@ def test_the_questions_page_keys_on_its_page_number_only(redis_cache, client, pu
     for query in ("", "?page=1", "?page=1&x=2", "?page=abc", "?page=99999"):
         assert client.get(f"{WUMIAO}questions/{query}").status_code == 200
     assert len(keys(client_redis, prefix, "*public-page*")) == 2  # no page, and page=1
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # nobody listens once the socket is closed
+
+
+def test_pages_are_served_from_the_database_while_redis_is_down(
+    client, published, caplog, monkeypatch
+):
+    monkeypatch.setattr("common.cache._last_warning", [0.0])
+    with override_settings(CACHES=caches(f"redis://127.0.0.1:{closed_port()}/0")):
+        assert isinstance(django_caches["default"], RedisCache)
+        for _ in range(2):
+            response = client.get(WUMIAO)
+            assert response.status_code == 200
+            assert "五庙村" in response.content.decode()
+        assert client.get(f"{WUMIAO}finance/2026-09/").status_code == 200
+    warnings = [r for r in caplog.records if r.name == "common.cache"]
+    assert len(warnings) == 1  # once a minute, not once a request
+    assert warnings[0].levelname == "WARNING"
+    assert "Redis cache unavailable" in warnings[0].getMessage()

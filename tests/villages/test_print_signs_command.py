@@ -29,6 +29,16 @@ def test_it_prints_the_signs_of_one_township(output, wumiao, dongying, yanjia):
     assert lines[-1].endswith(" s")
 
 
+def test_it_prints_its_progress(output, monkeypatch, wumiao, dongying, yanjia):
+    monkeypatch.setattr("villages.signs.SIGNS_PER_PART", 2)
+    out = print_signs("--all", "-o", str(output))
+    assert [line for line in out.splitlines() if "laid out" in line] == [
+        "2/3 signs laid out",
+        "3/3 signs laid out",
+    ]
+    assert page_count(output) == 3
+
+
 def test_it_prints_every_township_in_code_order(output, wumiao, dongying, yanjia):
     out = print_signs("--all", "-o", str(output))
     assert out.splitlines()[:2] == ["371603102 黄升镇: 1 village", "371603201 利国乡: 2 villages"]

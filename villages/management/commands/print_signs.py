@@ -62,7 +62,11 @@ class Command(BaseCommand):
                 for one in group:
                     self.stdout.write(f"  {one.code} {one.name}  {one.public_url}")
 
-        pdf = render_signs(villages)
+        def progress(done, total):
+            if verbosity >= 1:
+                self.stdout.write(f"{done}/{total} signs laid out")
+
+        pdf = render_signs(villages, progress=progress)
         path = Path(output)
         try:
             path.write_bytes(pdf)
