@@ -32,6 +32,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
 # Printed QR codes open the page at ?qr: short, so the code stays small. The page counts
 # a scan and redirects to the clean address, where the view is counted like any other.
@@ -131,6 +132,11 @@ def _take_local():
     return fields
 
 
+def _keep_local(fields):
+    with _lock:
+        _local.update(fields)  # Counter.update adds
+
+
 def _push():
     """Send this process's counts to the shared hash (HINCRBY, atomic): one round trip."""
     global _pushed_at
@@ -141,24 +147,35 @@ def _push():
     fields = _take_local()
     if fields:
         client, key = shared
-        with client.pipeline(transaction=False) as pipe:
-            for field, count in fields.items():
-                pipe.hincrby(key, field, count)
-            pipe.execute()
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                for field, count in fields.items():
+                    pipe.hincrby(key, field, count)
+                pipe.execute()
+        except RedisError:
+            # Redis does not answer (common/cache.py serves pages without it meanwhile):
+            # the counts stay in this process until it does, or until the next flush
+            # writes them to the database straight from here (_take_pending).
+            _keep_local(fields)
 
 
 def _take_pending():
     """What has been counted since the last flush, taken out of the cache atomically, as
     {(village_id, day): (views, scans)}."""
     shared = _shared()
+    fields = Counter()
     if shared:
         _push()
         client, key = shared
-        with client.pipeline(transaction=True) as pipe:
-            raw, _ = pipe.hgetall(key).delete(key).execute()
-        fields = {field.decode(): int(count) for field, count in raw.items()}
-    else:
-        fields = _take_local()
+        try:
+            with client.pipeline(transaction=True) as pipe:
+                raw, _ = pipe.hgetall(key).delete(key).execute()
+            fields.update({field.decode(): int(count) for field, count in raw.items()})
+        except RedisError:
+            logger.warning("Redis does not answer: writing this process's visit counts only")
+    # This process's counts not sent on to Redis (none, unless Redis is down or they came
+    # in since the push above).
+    fields.update(_take_local())
     counts = {}
     for field, count in fields.items():
         village_id, day, kind = field.split(":")

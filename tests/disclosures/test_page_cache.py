@@ -11,6 +11,7 @@ from django.test import override_settings
 from portal.settings import caches
 from tests import factories
 from tests.redis_cache import keys
+from villages.visits import flush_visits, views_this_month
 
 WUMIAO = "/v/371603201201/"
 
@@ -92,6 +93,9 @@ def test_pages_are_served_from_the_database_while_redis_is_down(
             assert response.status_code == 200
             assert "五庙村" in response.content.decode()
         assert client.get(f"{WUMIAO}finance/2026-09/").status_code == 200
+        # The views were counted in this process meanwhile, and the flush writes them.
+        assert flush_visits() == 1
+    assert views_this_month(published.village) == 3
     warnings = [r for r in caplog.records if r.name == "common.cache"]
     assert len(warnings) == 1  # once a minute, not once a request
     assert warnings[0].levelname == "WARNING"
