@@ -49,6 +49,15 @@ def test_without_a_real_secret_key_the_portal_does_not_start(sqlite_file):
     assert "SECRET_KEY must be set to a long random value" in result.stderr
 
 
+def test_commands_that_only_read_the_code_need_no_secret_key(sqlite_file):
+    """CI's and a developer's migration check: it serves and signs nothing."""
+    result = manage(
+        "makemigrations", "--check", "--dry-run", **PRODUCTION, DATABASE_URL=sqlite_file
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 @pytest.mark.parametrize("key", ["", DEVELOPMENT_SECRET_KEY, "short", "ab" * 30])
 def test_only_a_long_random_key_will_do_with_debug_off(key, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", key)
