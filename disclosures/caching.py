@@ -43,6 +43,7 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from common.qr import SCAN_MARKER
@@ -151,6 +152,39 @@ def _from_cache(request, state):
             return None
         response = HttpResponse(cached)
     return _finish(request, response, state, validators)
+
+
+# How long a finance part stays cached: also how long the warning of a month whose
+# fingerprint no longer matches its content (publishing.mark_shown) can take to appear.
+FINANCE_PART_SECONDS = 3600
+
+
+def finance_parts(village, name, render):
+    """{part: HTML} of a finance page, from the cache or render() (which may return None:
+    nothing to keep). The finance parts (a month's body, a year, the list of months)
+    change only when the village publishes something a finance page shows, so they are
+    kept under its finance_version (villages.Village.bump_public_version) and the
+    township's threshold they flag expenses by: news in another module, a question about
+    no ledger line, or a page's expiry renders the page around them, not them again."""
+    key = ":".join(
+        map(
+            str,
+            (
+                "finance",
+                village.pk,
+                village.finance_version,
+                village.township.major_matter_threshold,
+                get_language(),
+                name,
+            ),
+        )
+    )
+    parts = cache.get(key)
+    if parts is None:
+        parts = render()
+        if parts is not None:
+            cache.set(key, parts, FINANCE_PART_SECONDS)
+    return parts and {part: mark_safe(html) for part, html in parts.items()}
 
 
 def answer_from_cache(request):

@@ -102,6 +102,10 @@ class Publishable(models.Model):
     `publish_permission` ("app_label.codename").
     """
 
+    # Whether a publication of this kind can change a finance page (a month, a year):
+    # the finance parts of the pages are cached until one does (disclosures/caching.py).
+    shown_on_finance_pages = True
+
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -253,7 +257,7 @@ class Publishable(models.Model):
             self.published_by, self.published_at = user, when or timezone.now()
             self._save_transition(user, "publish", comment, at=self.published_at)
             ChainSeal.seal(self)
-            self.village.bump_public_version()
+            self.village.bump_public_version(finance=self.shown_on_finance_pages)
             published.send(sender=type(self), item=self)
 
     def validate_for_submission(self):

@@ -130,11 +130,18 @@ class VillageQuerySet(models.QuerySet):
         # Every page that names a village also names its township and district.
         return self.select_related("township__district")
 
-    def bump_public_version(self):
+    def bump_public_version(self, finance=True):
         """Call when something of these villages is published, to refresh their cached
         pages on every server: one UPDATE, and the new state written to the cache
-        after the transaction commits (villages/public_state.py)."""
-        self.update(public_version=F("public_version") + 1, public_changed_at=timezone.now())
+        after the transaction commits (villages/public_state.py).
+
+        finance=False: what was published shows on no finance page (a disclosure of
+        another module, a power list, a ranking), so the finance parts of the pages,
+        cached under finance_version (disclosures/caching.py), stay as they are."""
+        bumped = {"public_version": F("public_version") + 1, "public_changed_at": timezone.now()}
+        if finance:
+            bumped["finance_version"] = F("public_version") + 1
+        self.update(**bumped)
         refresh_public_states(self.all())
 
 
@@ -161,6 +168,15 @@ class Village(models.Model):
         default=0,
         editable=False,
         help_text=_("Goes up whenever the village publishes: public pages are cached by it."),
+    )
+    finance_version = models.PositiveIntegerField(
+        _("finance version"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "The public version at which the village last published something its finance "
+            "pages show: their rendered parts are cached by it."
+        ),
     )
     public_changed_at = models.DateTimeField(
         _("last published"),
@@ -191,9 +207,9 @@ class Village(models.Model):
         # (It is served by disclosures; tests check the two agree.)
         return f"/v/{self.code}/"
 
-    def bump_public_version(self):
+    def bump_public_version(self, finance=True):
         """Call when something of the village is published, to refresh its cached pages."""
-        Village.objects.filter(pk=self.pk).bump_public_version()
+        Village.objects.filter(pk=self.pk).bump_public_version(finance)
 
     @property
     def public_url(self):

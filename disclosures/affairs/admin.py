@@ -348,14 +348,14 @@ class CadreAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
     # The cadre list is on the village's public pages: refresh their cache.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        obj.village.bump_public_version()
+        obj.village.bump_public_version(finance=False)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        obj.village.bump_public_version()
+        obj.village.bump_public_version(finance=False)
 
     def delete_queryset(self, request, queryset):
         villages = list(Village.objects.filter(cadres__in=queryset).distinct())
         super().delete_queryset(request, queryset)
         for village in villages:
-            village.bump_public_version()
+            village.bump_public_version(finance=False)

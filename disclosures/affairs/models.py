@@ -180,6 +180,8 @@ class DisclosureQuerySet(PublishableQuerySet):
 class Disclosure(Publishable):
     """What a village discloses against a catalog item for a period (or an event)."""
 
+    shown_on_finance_pages = False
+
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("village")
     )

@@ -198,7 +198,7 @@ def publish(township, year, quarter, now=None):
         with transaction.atomic():
             ranking.save()
             # The village pages show their standing: refresh their cached copies.
-            Village.objects.filter(township=township).bump_public_version()
+            Village.objects.filter(township=township).bump_public_version(finance=False)
     except IntegrityError:  # another run stored it meanwhile
         return existing.get()
     return ranking

@@ -3,15 +3,16 @@ from itertools import groupby
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from disclosures import generated
-from disclosures.caching import public_village, public_village_page
+from disclosures.caching import finance_parts, public_village, public_village_page
 from disclosures.finance import exports, opendata, photos, posters, tasks
 from disclosures.finance.charts import year_charts
-from disclosures.finance.models import LedgerEntry, ReceiptPhoto
+from disclosures.finance.models import LedgerEntry, LedgerMonth, ReceiptPhoto
 from disclosures.finance.report import month_report, year_report
 from disclosures.finance.tables import LEDGER_SORTS, LedgerEntryTable
 from disclosures.opendata import json_response
@@ -83,10 +84,30 @@ def published_months(village):
 @public_village_page(query=LEDGER_SORTS)
 def finance_month(request, village, period):
     year, month_number = period
+    sort = request.GET.get("sort")
+    finance = finance_parts(
+        village,
+        f"month:{year}-{month_number}:{sort}",
+        lambda: month_page_html(village, year, month_number, sort),
+    )
+    if finance is None:
+        return month_not_public(request, village, year, month_number)
+    context = {
+        "village": village,
+        # Unsaved: it names the period in the title and the JSON twin's address.
+        "month": LedgerMonth(village=village, year=year, month=month_number),
+        "finance": finance,
+    }
+    return render(request, "disclosures/finance/month.html", context)
+
+
+def month_page_html(village, year, month_number, sort):
+    """The month page's content (a finance part), or None if the month is not public.
+    Seven queries."""
     # Through the related manager, so month.village is the village already loaded.
     month = published_months(village).filter(year=year, month=month_number).first()
     if month is None:
-        return month_not_public(request, village, year, month_number)
+        return None
     neighbours = list(
         village.ledger_months.published().values_list("year", "month").order_by("year", "month")
     )
@@ -95,9 +116,9 @@ def finance_month(request, village, period):
         "village": village,
         "previous_period": neighbours[index - 1] if index > 0 else None,
         "next_period": neighbours[index + 1] if index + 1 < len(neighbours) else None,
-        **month_context(month, request.GET.get("sort")),
+        **month_context(month, sort),
     }
-    return render(request, "disclosures/finance/month.html", context)
+    return {"content": render_to_string("disclosures/finance/includes/_month_page.html", context)}
 
 
 def month_not_public(request, village, year, month_number):
@@ -124,8 +145,15 @@ def current_period():
 
 @public_village_page
 def finance_year(request, village, year):
-    """Twelve months side by side, by category, the largest expenses, two charts.
-    Three queries: the village, its published months, the year's entries."""
+    """Twelve months side by side, by category, the largest expenses, two charts."""
+    finance = finance_parts(village, f"year:{year}", lambda: year_page_html(village, year))
+    context = {"village": village, "year": year, "finance": finance}
+    return render(request, "disclosures/finance/year.html", context)
+
+
+def year_page_html(village, year):
+    """The year page's content (a finance part). Two queries: the village's published
+    months, the year's entries."""
     months = list(village.ledger_months.published().only(*LIST_FIELDS).order_by("year", "month"))
     years = sorted({m.year for m in months})
     if year not in years:
@@ -140,7 +168,7 @@ def finance_year(request, village, year):
         "next_year": years[index + 1] if index + 1 < len(years) else None,
         **year_charts(report),
     }
-    return render(request, "disclosures/finance/year.html", context)
+    return {"content": render_to_string("disclosures/finance/includes/_year_page.html", context)}
 
 
 @public_village_page

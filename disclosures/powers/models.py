@@ -127,7 +127,7 @@ class PowerItem(models.Model):
     def refresh_public_pages(self):
         """The lists are public as soon as they are saved (there is no review step), so
         a change bumps the public version of every village it applies to: one UPDATE."""
-        self.villages().bump_public_version()
+        self.villages().bump_public_version(finance=False)
 
     def clean(self):
         owners = [self.district_id, self.township_id, self.village_id]

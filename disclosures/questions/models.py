@@ -458,7 +458,8 @@ class Question(models.Model):
 
     def _log(self, action, user, at, note=""):
         QuestionEvent.objects.create(question=self, action=action, user=user, at=at, note=note)
-        self.village.bump_public_version()
+        # A question about a ledger line shows under its month.
+        self.village.bump_public_version(finance=self.entry_id is not None)
 
 
 class Answer(models.Model):

@@ -57,6 +57,8 @@ class SunshineReportQuerySet(PublishableQuerySet):
 class SunshineReport(Publishable):
     """One quarter's sunshine report meeting of a village."""
 
+    shown_on_finance_pages = False
+
     village = models.ForeignKey(
         Village,
         on_delete=models.PROTECT,

@@ -2,12 +2,18 @@
 (the modules' latest disclosures, timeliness, the question record, the registers'
 flags, the standing in the township's quarterly ranking). Eight queries to compute, and
 the same for every visitor until the village publishes again or the day changes, so it
-is computed once per public version and day: right after a publication commits (the
-request that published pays, not the next villager), else by the first page that needs
-it, and kept in the cache."""
+is computed once per public version and day, and rendered once per language: right after
+a publication commits (the request that published pays, not the next villager), else by
+the first page that needs it, and kept in the cache. The publication renders the latest
+month too (a finance part, disclosures/caching.py)."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from disclosures.affairs.public import module_summaries
 from disclosures.assets.models import village_register_flags
@@ -44,16 +50,50 @@ def village_summary(village):
     return summary
 
 
+# The summary's parts of the village page, each a template given the summary.
+PARTS = {
+    "timeliness_line": "disclosures/village_page/_timeliness_line.html",
+    "ask": "disclosures/village_page/_ask.html",
+    "register_flags": "disclosures/village_page/_register_flags.html",
+    "timeliness": "disclosures/compliance/includes/_timeliness.html",
+    "standing": "disclosures/compliance/includes/_standing.html",
+    "modules": "disclosures/affairs/includes/_modules.html",
+}
+
+
+def village_summary_html(village):
+    """{part: HTML} of the summary in the active language: rendered once per public
+    version, day and language, like the summary itself."""
+    key = f"{summary_key(village, local_today())}:{get_language()}"
+    parts = cache.get(key)
+    if parts is None:
+        context = {"village": village, **village_summary(village)}
+        parts = {
+            name: render_to_string(template, context).strip()
+            for name, template in PARTS.items()
+            if name != "standing" or context["standing"]
+        }
+        cache.set(key, parts, SUMMARY_SECONDS)
+    return {name: mark_safe(html) for name, html in parts.items()}
+
+
 def _precompute(sender, item, **kwargs):
-    """After a publication commits: the summary of the village's new version."""
+    """After a publication commits: the village page's parts of the new version, the
+    summary and the latest month, rendered in every language, so that the villagers who
+    come for the news find the page cheap to make."""
+    from disclosures.village_page.views import village_finance
     from villages.models import Village
 
     village_id = item.village.pk
 
     def compute():
         village = Village.objects.with_places().filter(pk=village_id).first()
-        if village is not None:
-            village_summary(village)
+        if village is None:
+            return
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                village_summary_html(village)
+                village_finance(village)
 
     transaction.on_commit(compute)
 

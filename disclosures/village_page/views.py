@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_safe
 from common.qr import public_url
 from disclosures.affairs.public import module_summaries
 from disclosures.assets.models import village_register_flags
-from disclosures.caching import public_village, public_village_page
+from disclosures.caching import finance_parts, public_village, public_village_page
 from disclosures.compliance.models import latest_standing
 from disclosures.compliance.report import village_timeliness
 from disclosures.finance.opendata import month_document
@@ -24,7 +25,7 @@ from disclosures.finance.views import month_context, month_links, published_mont
 from disclosures.opendata import day, document, json_response, money
 from disclosures.publishing import chain_members
 from disclosures.village_page import bulk
-from disclosures.village_page.summary import village_summary
+from disclosures.village_page.summary import village_summary_html
 from villages.models import District
 from villages.visits import views_this_month
 
@@ -37,19 +38,39 @@ def village_page(request, village):
     links to every earlier month and year, and the latest disclosures of each module.
     A fixed number of queries however long the history, none when the page is cached
     (disclosures/caching.py)."""
-    months = list(published_months(village).order_by("-year", "-month"))
+    sort = request.GET.get("sort")
     context = {
         "village": village,
-        "months_by_year": month_links(village, months),
-        # Modules, timeliness, questions, the registers' flags: computed once per
-        # publication and day (summary.py).
-        **village_summary(village),
+        # The latest month and the list of months: rendered once per finance
+        # publication (caching.finance_parts).
+        "finance": village_finance(village, sort),
+        # Modules, timeliness, questions, the registers' flags, the ranking: rendered
+        # once per publication, day and language (summary.py).
+        "summary": village_summary_html(village),
         # Rendered into the cached page: the number may lag by up to PUBLIC_PAGE_SECONDS.
         "views_this_month": views_this_month(village),
     }
-    if months:
-        context.update(month_context(months[0], request.GET.get("sort")))
     return render(request, "disclosures/village_page/village.html", context)
+
+
+def village_finance(village, sort=None):
+    return finance_parts(village, f"village:{sort}", lambda: finance_html(village, sort))
+
+
+def finance_html(village, sort):
+    """The village page's finance parts: the first screen's money, the latest month in
+    full and the list of every month. Seven queries."""
+    months = list(published_months(village).order_by("-year", "-month"))
+    context = {"village": village, "months_by_year": month_links(village, months)}
+    if months:
+        context.update(month_context(months[0], sort), money_shown=True)
+    return {
+        "money": render_to_string("disclosures/village_page/_money.html", context).strip(),
+        "month": render_to_string("disclosures/finance/includes/_month.html", context).strip()
+        if months
+        else "",
+        "months": render_to_string("disclosures/village_page/_months.html", context).strip(),
+    }
 
 
 @require_safe

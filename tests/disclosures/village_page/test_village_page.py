@@ -226,13 +226,17 @@ def test_it_makes_a_fixed_number_of_queries(client, django_assert_num_queries, y
         client.get("/v/371603102203/")
 
 
-def test_a_publication_computes_the_summary_once_it_commits(
+def test_a_publication_renders_the_pages_parts_once_it_commits(
     django_capture_on_commit_callbacks, django_assert_num_queries, client, wumiao
 ):
     with django_capture_on_commit_callbacks(execute=True):
         factories.make_month(wumiao, 2026, 9, entries=3)
-    with django_assert_num_queries(VILLAGE_PAGE_QUERIES):
-        assert client.get(WUMIAO_URL).status_code == 200
+    # The summary and the latest month are ready: the village and the views this month.
+    for language in ("zh-hans", "en"):
+        with django_assert_num_queries(2):
+            page = client.get(WUMIAO_URL, HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 200
+        assert page["Content-Language"] == language
 
 
 def test_it_serves_a_cached_page_with_one_query_until_the_village_publishes(
