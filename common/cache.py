@@ -12,7 +12,7 @@ import functools
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,29 @@ def _as_if_new(key, delta=1, version=None):
     return delta
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's client makes a new redis.Redis around its connection pool for every
+    operation, and making one costs more than a GET (about 0.15 ms: it copies its table
+    of response callbacks): a page rendered afresh does six. One per pool, kept: a
+    redis.Redis is safe to share between threads (the pool hands out the connections)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ForgivingRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClients
+
     add = _forgiving(_false)(RedisCache.add)
     get = _forgiving(_default)(RedisCache.get)
     set = _forgiving(_nothing)(RedisCache.set)

@@ -208,10 +208,29 @@ def answer_from_cache(request):
     _keep_declared(request, declared)
     response = _from_cache(request, state)
     if response is None:
+        # The view renders the page: it need not look again (public_village_page).
+        request.public_page_missed = state
         return None
     # What the rest of the middleware would add to a public page.
     response["Content-Length"] = len(response.content)
     return XFrameOptionsMiddleware(lambda request: response).process_response(request, response)
+
+
+def _before_rendering(request, code, declared):
+    """(answer, state, village) of a request the middleware did not look up: a scan's
+    redirect, the cached page or the 304 (village None if not loaded), or no answer."""
+    state, village = cached_public_state(code), None
+    if state is None:
+        village = public_village(code)
+        state = remember_public_state(village)
+    if SCAN_MARKER in request.GET:
+        _count(state, request, scan=True)
+        response = HttpResponseRedirect(_without_marker(request))
+        # Each scan must reach the server, even the same phone's second one.
+        add_never_cache_headers(response)
+        return response, state, village
+    _keep_declared(request, declared)
+    return _from_cache(request, state), state, village
 
 
 def public_village_page(view=None, *, query=None):
@@ -225,20 +244,11 @@ def public_village_page(view=None, *, query=None):
 
     @wraps(view)
     def wrapper(request, code, **kwargs):
-        state, village = cached_public_state(code), None
+        state, village = getattr(request, "public_page_missed", None), None
         if state is None:
-            village = public_village(code)
-            state = remember_public_state(village)
-        if SCAN_MARKER in request.GET:
-            _count(state, request, scan=True)
-            response = HttpResponseRedirect(_without_marker(request))
-            # Each scan must reach the server, even the same phone's second one.
-            add_never_cache_headers(response)
-            return response
-        _keep_declared(request, declared)
-        response = _from_cache(request, state)
-        if response is not None:
-            return response
+            response, state, village = _before_rendering(request, code, declared)
+            if response is not None:
+                return response
         response = view(request, village or public_village(code), **kwargs)
         if response.status_code == 200 and request.method == "GET":
             cache.set(_page_key(request, state), response.content, PUBLIC_PAGE_SECONDS)

@@ -23,6 +23,14 @@ def test_redis_url_selects_djangos_redis_cache_and_locmem_stays_the_default():
     assert shared["LOCATION"] == "redis://127.0.0.1:6379/3"
 
 
+def test_one_redis_client_serves_every_operation(redis_cache):
+    """Django makes a client per operation; making one costs more than the GET."""
+    backend = django_caches["default"]
+    backend.set("some-key", "value")
+    assert backend.get("some-key") == "value"
+    assert backend._cache.get_client() is backend._cache.get_client("some-key", write=True)
+
+
 @pytest.fixture
 def published(wumiao):
     return factories.make_month(wumiao, 2026, 9, entries=4)
