@@ -58,14 +58,15 @@ def village_finance(village, sort=None):
 
 
 def finance_html(village, sort):
-    """The village page's finance parts: the first screen's money, the latest month in
-    full and the list of every month. Seven queries."""
+    """The village page's finance parts: the first screen's money, the links to every
+    module, the latest month in full and the list of every month. Seven queries."""
     months = list(published_months(village).order_by("-year", "-month"))
     context = {"village": village, "months_by_year": month_links(village, months)}
     if months:
         context.update(month_context(months[0], sort), money_shown=True)
     return {
         "money": render_to_string("disclosures/village_page/_money.html", context).strip(),
+        "quick_links": render_to_string("disclosures/village_page/_quick_links.html", context),
         "month": render_to_string("disclosures/finance/includes/_month.html", context).strip()
         if months
         else "",
