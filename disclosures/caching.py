@@ -26,6 +26,7 @@ the village's new version through to the shared cache (Redis), which changes the
 on every server.
 """
 
+import gzip
 import hashlib
 import re
 from functools import wraps
@@ -120,7 +121,9 @@ def _validators(state):
 def _revalidate_always(response, validators):
     """Cache-Control: no-cache: browsers and WeChat may keep the page but must ask each
     time, so a correction is never hidden by a stale copy; the answer is usually 304."""
-    response["ETag"] = validators["etag"]
+    # Like GZipMiddleware's: a compressed body is not the same bytes, so the tag is weak.
+    weak = "W/" if response.get("Content-Encoding") == "gzip" else ""
+    response["ETag"] = weak + validators["etag"]
     if validators["last_modified"] is not None:
         response["Last-Modified"] = http_date(validators["last_modified"])
     patch_cache_control(response, no_cache=True)
@@ -150,8 +153,37 @@ def _from_cache(request, state):
         cached = cache.get(_page_key(request, state))
         if cached is None:
             return None
-        response = HttpResponse(cached)
+        if _takes_gzip(request):
+            response = _gzipped(HttpResponse(cached))
+        else:
+            response = HttpResponse(gzip.decompress(cached))
+            patch_vary_headers(response, ["Accept-Encoding"])
     return _finish(request, response, state, validators)
+
+
+# A rendered page is kept compressed, and sent so to the browsers that take gzip (all of
+# them), instead of being compressed again by GZipMiddleware on every hit.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _takes_gzip(request):
+    return ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) is not None
+
+
+def _gzipped(response, compressed=None):
+    """The response with its compressed body: the one given, or the one it has."""
+    if compressed is not None:
+        response.content = compressed
+    response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def _keep(request, response, state):
+    """Keep a page just rendered, compressed; send it so if the browser takes gzip."""
+    compressed = gzip.compress(response.content, mtime=0)
+    cache.set(_page_key(request, state), compressed, PUBLIC_PAGE_SECONDS)
+    return _gzipped(response, compressed) if _takes_gzip(request) else response
 
 
 # How long a finance part stays cached: also how long the warning of a month whose
@@ -250,8 +282,8 @@ def public_village_page(view=None, *, query=None):
             if response is not None:
                 return response
         response = view(request, village or public_village(code), **kwargs)
-        if response.status_code == 200 and request.method == "GET":
-            cache.set(_page_key(request, state), response.content, PUBLIC_PAGE_SECONDS)
+        if response.status_code == 200 and request.method == "GET" and not _is_download(response):
+            response = _keep(request, response, state)
         return _finish(request, response, state, _validators(state))
 
     wrapper.public_page_query = declared

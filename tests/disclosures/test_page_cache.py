@@ -1,6 +1,7 @@
 """The public page cache on a shared Redis: keyed only on what the page uses, and
 invalidated for every server by a publication through any of them."""
 
+import gzip
 import socket
 
 import pytest
@@ -108,3 +109,20 @@ def test_pages_are_served_from_the_database_while_redis_is_down(
     assert len(warnings) == 1  # once a minute, not once a request
     assert warnings[0].levelname == "WARNING"
     assert "Redis cache unavailable" in warnings[0].getMessage()
+
+
+def test_a_page_is_kept_compressed_and_sent_so(client, published):
+    fresh = client.get(WUMIAO, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    cached = client.get(WUMIAO, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    plain = client.get(WUMIAO)  # no Accept-Encoding: the kept page, decompressed
+
+    for response in (fresh, cached):
+        assert response["Content-Encoding"] == "gzip"
+        assert response["ETag"].startswith('W/"')
+        assert "Accept-Encoding" in response["Vary"]
+    assert cached.content == fresh.content
+    html = gzip.decompress(cached.content).decode()
+    assert "2026年9月财务清单" in html
+    assert not plain.has_header("Content-Encoding")
+    assert plain.content.decode() == html
+    assert plain["ETag"] == fresh["ETag"].removeprefix("W/")
