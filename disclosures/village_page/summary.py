@@ -4,8 +4,11 @@ flags, the standing in the township's quarterly ranking). Eight queries to compu
 the same for every visitor until the village publishes again or the day changes, so it
 is computed once per public version and day, and rendered once per language: right after
 a publication commits (the request that published pays, not the next villager), else by
-the first page that needs it, and kept in the cache. The publication renders the latest
-month too (a finance part, disclosures/caching.py)."""
+the first page that needs it, and kept in the cache.
+
+The page's finance parts (the latest month, the list of months) are here too: kept until
+the village publishes something its finance pages show (disclosures/caching.py), and
+rendered by a publication as well."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,8 +20,10 @@ from django.utils.translation import get_language
 
 from disclosures.affairs.public import module_summaries
 from disclosures.assets.models import village_register_flags
+from disclosures.caching import finance_parts
 from disclosures.compliance.models import latest_standing
 from disclosures.compliance.report import local_today, village_timeliness
+from disclosures.finance.views import month_context, month_links, published_months
 from disclosures.publishing import published
 from disclosures.questions.models import QuestionRecord
 
@@ -77,11 +82,31 @@ def village_summary_html(village):
     return {name: mark_safe(html) for name, html in parts.items()}
 
 
+def village_finance(village, sort=None):
+    return finance_parts(village, f"village:{sort}", lambda: finance_html(village, sort))
+
+
+def finance_html(village, sort):
+    """The village page's finance parts: the first screen's money, the links to every
+    module, the latest month in full and the list of every month. Seven queries."""
+    months = list(published_months(village).order_by("-year", "-month"))
+    context = {"village": village, "months_by_year": month_links(village, months)}
+    if months:
+        context.update(month_context(months[0], sort), money_shown=True)
+    return {
+        "money": render_to_string("disclosures/village_page/_money.html", context).strip(),
+        "quick_links": render_to_string("disclosures/village_page/_quick_links.html", context),
+        "month": render_to_string("disclosures/finance/includes/_month.html", context).strip()
+        if months
+        else "",
+        "months": render_to_string("disclosures/village_page/_months.html", context).strip(),
+    }
+
+
 def _precompute(sender, item, **kwargs):
     """After a publication commits: the village page's parts of the new version, the
     summary and the latest month, rendered in every language, so that the villagers who
     come for the news find the page cheap to make."""
-    from disclosures.village_page.views import village_finance
     from villages.models import Village
 
     village_id = item.village.pk

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -16,16 +15,15 @@ from django.views.decorators.http import require_safe
 from common.qr import public_url
 from disclosures.affairs.public import module_summaries
 from disclosures.assets.models import village_register_flags
-from disclosures.caching import finance_parts, public_village, public_village_page
+from disclosures.caching import public_village, public_village_page
 from disclosures.compliance.models import latest_standing
 from disclosures.compliance.report import village_timeliness
 from disclosures.finance.opendata import month_document
 from disclosures.finance.tables import LEDGER_SORTS
-from disclosures.finance.views import month_context, month_links, published_months
 from disclosures.opendata import day, document, json_response, money
 from disclosures.publishing import chain_members
 from disclosures.village_page import bulk
-from disclosures.village_page.summary import village_summary_html
+from disclosures.village_page.summary import village_finance, village_summary_html
 from villages.models import District
 from villages.visits import views_this_month
 
@@ -51,27 +49,6 @@ def village_page(request, village):
         "views_this_month": views_this_month(village),
     }
     return render(request, "disclosures/village_page/village.html", context)
-
-
-def village_finance(village, sort=None):
-    return finance_parts(village, f"village:{sort}", lambda: finance_html(village, sort))
-
-
-def finance_html(village, sort):
-    """The village page's finance parts: the first screen's money, the links to every
-    module, the latest month in full and the list of every month. Seven queries."""
-    months = list(published_months(village).order_by("-year", "-month"))
-    context = {"village": village, "months_by_year": month_links(village, months)}
-    if months:
-        context.update(month_context(months[0], sort), money_shown=True)
-    return {
-        "money": render_to_string("disclosures/village_page/_money.html", context).strip(),
-        "quick_links": render_to_string("disclosures/village_page/_quick_links.html", context),
-        "month": render_to_string("disclosures/finance/includes/_month.html", context).strip()
-        if months
-        else "",
-        "months": render_to_string("disclosures/village_page/_months.html", context).strip(),
-    }
 
 
 @require_safe
