@@ -52,7 +52,9 @@ def psql_admin(sql):
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        return connection.execute(sql).fetchall()
+        cursor = connection.execute(sql)
+        # CREATE and DROP DATABASE return no rows: fetchall() would raise.
+        return cursor.fetchall() if cursor.description else []
 
 
 def exists(database):
