@@ -408,7 +408,8 @@ class LedgerEntryAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
         theirs (seconds for a township whose books began last year); given the months,
         it reads their lines and sorts them (milliseconds)."""
         months = LedgerMonth.objects.filter(village__in=villages).values_list("pk", flat=True)
-        return rows.filter(ledger_id__in=list(months))
+        # Unordered: the model's order would join the villages to sort by their code.
+        return rows.filter(ledger_id__in=list(months.order_by()))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "ledger":
@@ -477,6 +478,9 @@ class LedgerCorrectionAdmin(VillageScopedAdminMixin, ReviewAdminMixin, admin.Mod
     readonly_fields = ["status", "published_by", "published_at", "fingerprint"]
     inlines = [CorrectionEntryInline]
     actions = ["publish_selected"]
+    # Newest first, from an index (correction_newest_idx): the model's order (village
+    # code, then month) joined and sorted every correction of a province for each page.
+    ordering = ["-created_at", "-id"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "ledger":

@@ -513,6 +513,12 @@ class LedgerCorrection(Publishable):
         ordering = ["ledger", "created_at"]
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
+        indexes = [
+            # The admin's list of corrections (LedgerCorrectionAdmin.ordering), newest
+            # first: its first page is read from the index, where the model's order (by
+            # village code and month, through two joins) sorted every correction.
+            models.Index(fields=["-created_at", "-id"], name="correction_newest_idx"),
+        ]
 
     publish_permission = "disclosures.publish_ledgermonth"
 

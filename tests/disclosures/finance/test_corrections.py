@@ -370,3 +370,23 @@ def test_the_corrections_are_listed_on_the_months_page(
     content = response.content.decode()
     assert published_correction.reason in content
     assert published_correction.short_fingerprint in content
+
+
+def test_the_corrections_list_is_newest_first_and_only_the_accountants_villages(
+    client_for, accountant, wumiao, yanjia
+):
+    """LedgerCorrectionAdmin reads its page newest first (correction_newest_idx), not in
+    the model's order of village and month."""
+    march, august = published_month(wumiao, month=3), published_month(wumiao, month=8)
+    older = draft_correction(august, reason="较早的更正")
+    newer = draft_correction(march, reason="较新的更正")
+    elsewhere = draft_correction(published_month(yanjia), reason="别村的更正")
+    LedgerCorrection.objects.filter(pk=older.pk).update(
+        created_at=newer.created_at.replace(year=2025)
+    )
+
+    response = client_for(accountant).get("/admin/disclosures/ledgercorrection/")
+
+    rows = [row.pk for row in response.context["cl"].result_list]
+    assert rows == [newer.pk, older.pk]
+    assert elsewhere.pk not in rows
