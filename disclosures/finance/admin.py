@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
+from common.paging import InIds
 from disclosures.admin_mixins import REVIEW_FIELDS, EditableWithParentMixin, ReviewAdminMixin
 from disclosures.finance import overview
 from disclosures.finance.admin_import import LedgerImportAdminMixin
@@ -374,6 +375,9 @@ def entries_list_url(month):
     return f"{changelist}?ledger__id__exact={month.pk}"
 
 
+LedgerEntry._meta.get_field("ledger").register_lookup(InIds)
+
+
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
     """A month's entries, 100 to a page, each edited on its own form: how a month of
@@ -408,8 +412,9 @@ class LedgerEntryAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
         theirs (seconds for a township whose books began last year); given the months,
         it reads their lines and sorts them (milliseconds)."""
         months = LedgerMonth.objects.filter(village__in=villages).values_list("pk", flat=True)
-        # Unordered: the model's order would join the villages to sort by their code.
-        return rows.filter(ledger_id__in=list(months.order_by()))
+        # Unordered: the model's order would join the villages to sort by their code. The
+        # ids go as one array (a township's ten years are thousands of months).
+        return rows.filter(ledger__in_ids=list(months.order_by()))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "ledger":
