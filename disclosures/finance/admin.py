@@ -375,13 +375,17 @@ def entries_list_url(month):
     return f"{changelist}?ledger__id__exact={month.pk}"
 
 
-def month_ids(villages):
-    """The ids of the villages' months (one small query), for the lists that scope their
-    rows by month. Unordered: the model's order would join the villages to sort by code.
-    Filtered with InIds, which sends them as one array (a township's ten years are
-    thousands of months)."""
+def month_ids(villages, limit=None):
+    """The ids of the villages' months (one small query; at most `limit`), for the lists
+    that scope their rows by month. Unordered: the model's order would join the villages
+    to sort by code. Filtered with InIds, which sends them as one array (a township's ten
+    years are thousands of months)."""
     months = LedgerMonth.objects.filter(village__in=villages).order_by()
-    return list(months.values_list("pk", flat=True))
+    return list(months.values_list("pk", flat=True)[:limit])
+
+
+# The corrections list scopes by month ids up to this many months (see scope_to).
+CORRECTION_MONTH_IDS = 600
 
 
 LedgerEntry._meta.get_field("ledger").register_lookup(InIds)
@@ -495,10 +499,15 @@ class LedgerCorrectionAdmin(VillageScopedAdminMixin, ReviewAdminMixin, admin.Mod
     ordering = ["-created_at", "-id"]
 
     def scope_to(self, rows, villages):
-        """By the ids of the villages' months, like the entries: given the villages as a
-        subquery, PostgreSQL guessed ten times as many and hashed every correction of
-        the province for a township's handful."""
-        return rows.filter(ledger__in_ids=month_ids(villages))
+        """By the ids of the villages' months when they are few: given the villages as a
+        subquery, PostgreSQL guessed ten times as many for 利国乡's 4 and hashed every
+        correction of the province for their handful. Past CORRECTION_MONTH_IDS months
+        (25 villages of ten years are 3,000) the ids cost more to send and plan, three
+        times a page, than that hash, and the subquery is kept."""
+        months = month_ids(villages, limit=CORRECTION_MONTH_IDS + 1)
+        if len(months) <= CORRECTION_MONTH_IDS:
+            return rows.filter(ledger__in_ids=months)
+        return super().scope_to(rows, villages)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "ledger":
