@@ -26,10 +26,12 @@ province; its ratio is partly the cost of those rows. So each such list is measu
 second time, "(N rows)": both databases with the list's page cut to the N rows the demo
 shows (ModelAdmin.list_per_page, set for the run), the same rows of work against ten
 years and 500 villages of history. Both lines are printed: the first is what staff get,
-the second what history costs. A township's dashboards (compliance, visits, the home
-page) show all its villages, 25 in a generated township against the demo's 4, so beside
-them one village's compliance grid is measured: the demo's 五庙村 (a year) against a
-generated village (ten years), one row on both.
+the second what history costs (the demo has no corrections: its corrections lists are
+empty, and their "(1 rows)" line still compares an empty list with a one-row one).
+A township's dashboards (compliance, visits, the home page) show all its villages, 25
+in a generated township against the demo's 4, so beside them one village's compliance
+grid is measured: the demo's 五庙村 (a year) against a generated village (ten years),
+one row on both.
 """
 
 import argparse
