@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Max, Min
+from django.db.models import Lookup, Max, Min
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -36,6 +36,28 @@ def estimated_count(queryset):
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class InIds(Lookup):
+    """`field__in_ids=[ids]`: on PostgreSQL `field = ANY(%s::bigint[])`, the ids sent as
+    one array parameter, elsewhere a plain IN. A list of thousands of ids (the months of a
+    township's ten years) as an IN of as many parameters cost some 5 ms a query to adapt,
+    send and parse, twice a page (the paginator's estimate and the page); as one array,
+    well under one. Register it on the field that needs it (`field.register_lookup`)."""
+
+    lookup_name = "in_ids"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", [*params, self.rhs]
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
 
 
 class EstimatedCountPaginator(Paginator):

@@ -46,3 +46,20 @@ def test_sqlite_counts_exactly(months, monkeypatch):
     monkeypatch.setattr(paging, "EXACT_UP_TO", 0)
     assert paging.estimated_count(LedgerMonth.objects.all()) is None
     assert count_and_sql(LedgerMonth.objects.order_by("pk"))[0] == 12
+
+
+def test_in_ids_filters_like_in_with_the_ids_as_one_parameter(wumiao):
+    """The entries list scopes a township by the ids of its months, thousands over ten
+    years: one array parameter on PostgreSQL, a plain IN elsewhere; none is nothing."""
+    import disclosures.finance.admin  # noqa: F401 (registers the lookup on LedgerEntry.ledger)
+    from disclosures.models import LedgerEntry
+
+    months = [factories.make_month(wumiao, 2024, month, entries=2) for month in (1, 2, 3)]
+    ids = [month.pk for month in months[:2]]
+    chosen = LedgerEntry.objects.filter(ledger__in_ids=ids).order_by("pk")
+    assert list(chosen) == list(LedgerEntry.objects.filter(ledger_id__in=ids).order_by("pk"))
+    assert len(chosen) == 4
+    sql, params = chosen.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert "= ANY(%s::bigint[])" in sql and params == (ids,)
+    assert not LedgerEntry.objects.filter(ledger__in_ids=[]).exists()

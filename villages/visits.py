@@ -39,11 +39,16 @@ from redis.exceptions import RedisError
 
 
 class VillageVisitDay(models.Model):
+    # No index of its own: the unique (village, day) index below serves every lookup by
+    # village, and the visits page's last twelve months (monthly_counts) read only those
+    # days from it. With a village-only index beside it PostgreSQL read every day the
+    # villages were ever counted and dropped the older ones.
     village = models.ForeignKey(
         "villages.Village",
         on_delete=models.CASCADE,
         related_name="visit_days",
         verbose_name=_("village"),
+        db_index=False,
     )
     day = models.DateField(_("day"))
     views = models.PositiveIntegerField(_("page views"), default=0)

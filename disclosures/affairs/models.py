@@ -212,6 +212,17 @@ class Disclosure(Publishable):
             ),
             # The admin's list of disclosures (DisclosureAdmin.ordering), newest first.
             models.Index(fields=["-period_start", "-id"], name="disclosure_newest_idx"),
+            # The compliance dashboard, the villages-behind and lists-due sections of the
+            # staff's home page (compliance/report.py published_disclosures): a
+            # township's publications of the last twelve months, read from the index
+            # alone. Without it PostgreSQL read every disclosure of the villages' whole
+            # history and dropped those out of range.
+            models.Index(
+                fields=["village", "period_start"],
+                include=["item", "published_at"],
+                condition=Q(status="published"),
+                name="disclosure_compliance_idx",
+            ),
         ]
 
     publish_permission = "disclosures.publish_disclosure"

@@ -601,7 +601,10 @@ def rent_payments(villages):
     of `villages`. One query."""
     lines = (
         LedgerEntry.objects.published()
-        .filter(contract__village__in=villages, kind=Kind.INCOME)
+        # A line names only a contract of its own month's village (LedgerEntry.clean), so
+        # the months' village is said too: PostgreSQL then joins these villages' months,
+        # not every month of a province, for the publication check.
+        .filter(contract__village__in=villages, ledger__village__in=villages, kind=Kind.INCOME)
         .order_by("date", "pk")
         .values_list("contract__village_id", "contract__number", "date", "amount")
     )

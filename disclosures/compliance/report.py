@@ -259,6 +259,8 @@ def published_disclosures(villages, items, first_day, last_day):
             period_start__lte=last_day,
         )
         .values_list("village_id", "item_id", "period_start", "published_at")
+        # Unordered: the model's order joins the villages to sort by their code.
+        .order_by()
     )
     return list(rows)
 
@@ -269,6 +271,7 @@ def published_months(villages, first_day, last_day):
         LedgerMonth.objects.published()
         .filter(village__in=villages, year__gte=first_day.year, year__lte=last_day.year)
         .values_list("village_id", "year", "month", "published_at")
+        .order_by()
     )
     first = first_day.replace(day=1)
     return [

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
+from common.paging import InIds
 from disclosures.admin_mixins import REVIEW_FIELDS, EditableWithParentMixin, ReviewAdminMixin
 from disclosures.finance import overview
 from disclosures.finance.admin_import import LedgerImportAdminMixin
@@ -374,6 +375,23 @@ def entries_list_url(month):
     return f"{changelist}?ledger__id__exact={month.pk}"
 
 
+def month_ids(villages, limit=None):
+    """The ids of the villages' months (one small query; at most `limit`), for the lists
+    that scope their rows by month. Unordered: the model's order would join the villages
+    to sort by code. Filtered with InIds, which sends them as one array (a township's ten
+    years are thousands of months)."""
+    months = LedgerMonth.objects.filter(village__in=villages).order_by()
+    return list(months.values_list("pk", flat=True)[:limit])
+
+
+# The corrections list scopes by month ids up to this many months (see scope_to).
+CORRECTION_MONTH_IDS = 600
+
+
+LedgerEntry._meta.get_field("ledger").register_lookup(InIds)
+LedgerCorrection._meta.get_field("ledger").register_lookup(InIds)
+
+
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
     """A month's entries, 100 to a page, each edited on its own form: how a month of
@@ -407,8 +425,7 @@ class LedgerEntryAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
         history and reads a province's lines in date order until it meets a page of
         theirs (seconds for a township whose books began last year); given the months,
         it reads their lines and sorts them (milliseconds)."""
-        months = LedgerMonth.objects.filter(village__in=villages).values_list("pk", flat=True)
-        return rows.filter(ledger_id__in=list(months))
+        return rows.filter(ledger__in_ids=month_ids(villages))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "ledger":
@@ -477,6 +494,20 @@ class LedgerCorrectionAdmin(VillageScopedAdminMixin, ReviewAdminMixin, admin.Mod
     readonly_fields = ["status", "published_by", "published_at", "fingerprint"]
     inlines = [CorrectionEntryInline]
     actions = ["publish_selected"]
+    # Newest first, from an index (correction_newest_idx): the model's order (village
+    # code, then month) joined and sorted every correction of a province for each page.
+    ordering = ["-created_at", "-id"]
+
+    def scope_to(self, rows, villages):
+        """By the ids of the villages' months when they are few: given the villages as a
+        subquery, PostgreSQL guessed ten times as many for 利国乡's 4 and hashed every
+        correction of the province for their handful. Past CORRECTION_MONTH_IDS months
+        (25 villages of ten years are 3,000) the ids cost more to send and plan, three
+        times a page, than that hash, and the subquery is kept."""
+        months = month_ids(villages, limit=CORRECTION_MONTH_IDS + 1)
+        if len(months) <= CORRECTION_MONTH_IDS:
+            return rows.filter(ledger__in_ids=months)
+        return super().scope_to(rows, villages)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "ledger":

@@ -20,8 +20,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from common.paging import year_filter
 from disclosures.finance import bulk_receipts
 from disclosures.finance.models import LedgerEntry, ReceiptPhoto
 from disclosures.finance.photos import MAX_UPLOAD_BYTES, prepare_receipt, store_receipt
@@ -92,7 +93,9 @@ class ReceiptPhotoAdmin(VillageScopedAdminMixin, admin.ModelAdmin):
         "entry__ledger__village__name",
         "entry__ledger__village__code",
     ]
-    date_hierarchy = "uploaded_at"
+    # By year, not a date hierarchy: its first level read every receipt of the user's
+    # villages for their distinct years.
+    list_filter = [year_filter("uploaded_at", gettext_lazy("uploaded in"))]
     readonly_fields = ["entry", "large_preview", "sha256", "uploaded_at"]
 
     def get_fields(self, request, obj=None):

@@ -513,6 +513,20 @@ class LedgerCorrection(Publishable):
         ordering = ["ledger", "created_at"]
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
+        indexes = [
+            # The admin's list of corrections (LedgerCorrectionAdmin.ordering), newest
+            # first: its first page is read from the index, where the model's order (by
+            # village code and month, through two joins) sorted every correction.
+            models.Index(fields=["-created_at", "-id"], name="correction_newest_idx"),
+            # The corrections not yet published: the home page's "waiting for your review"
+            # and "sent back to you" (desk/queue.py) find them here, not among every
+            # correction of a province's history.
+            models.Index(
+                fields=["status"],
+                condition=Q(status__in=["draft", "submitted", "returned"]),
+                name="correction_unpublished_idx",
+            ),
+        ]
 
     publish_permission = "disclosures.publish_ledgermonth"
 

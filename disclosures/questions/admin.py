@@ -265,9 +265,9 @@ class QuestionEventAdmin(admin.ModelAdmin):
     For township staff; village staff have no permission to view it."""
 
     list_display = ["at", "question", "village", "action", "user", "note"]
-    list_filter = ["action"]
+    # By year, not a date hierarchy (whose first level reads every event for its years).
+    list_filter = ["action", year_filter("at", _("year"))]
     list_select_related = ["question__village", "user"]
-    date_hierarchy = "at"
 
     def get_queryset(self, request):
         villages = Village.objects.for_user(request.user)

@@ -253,6 +253,14 @@ class Question(models.Model):
             models.Index(fields=["village", "-received_at"]),
             # The admin's list of questions (QuestionAdmin.ordering), newest first.
             models.Index(fields=["-received_at", "-id"], name="question_newest_idx"),
+            # The questions still waiting for an answer, by deadline: the staff's home
+            # page (desk/queue.py questions_waiting) and escalate_questions read them
+            # from this small index, not from every question a province ever had.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status__in=["received", "escalated"]),
+                name="question_waiting_idx",
+            ),
         ]
 
     def __str__(self):

@@ -237,3 +237,29 @@ def test_changing_a_password_ends_the_other_sessions(accountant):
 
     assert elsewhere.get("/admin/").status_code == 302  # back to the login page
     assert SecurityEvent.objects.filter(user=accountant, detail="password changed").exists()
+
+
+def test_the_account_log_is_filtered_by_year_without_a_date_hierarchy(client_for, superuser):
+    """A date hierarchy's first level reads every entry of the log for its years; the
+    year filter offers the years from the oldest and newest entry (two index reads)."""
+    for year in (2019, 2024):
+        SecurityEvent.objects.create(
+            kind=SecurityEvent.Kind.LOGIN_FAILED,
+            username=f"someone-{year}",
+            at=timezone.make_aware(datetime.datetime(year, 6, 1, 10)),
+        )
+    client = client_for(superuser)
+
+    listed = client.get("/admin/villages/securityevent/")
+    assert listed.context["cl"].date_hierarchy is None
+    year_filter = next(
+        f
+        for f in listed.context["cl"].filter_specs
+        if getattr(f, "parameter_name", "") == "at__year"
+    )
+    offered = [choice["display"] for choice in year_filter.choices(listed.context["cl"])]
+    this_year = str(timezone.localdate().year)
+    assert offered[1] == this_year and offered[-1] == "2019" and "2024" in offered
+
+    in_2019 = client.get("/admin/villages/securityevent/?at__year=2019")
+    assert [e.username for e in in_2019.context["cl"].result_list] == ["someone-2019"]

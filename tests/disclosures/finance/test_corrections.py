@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
+from disclosures.finance import admin as finance_admin
 from disclosures.models import Kind, LedgerCorrection, LedgerEntry, ReviewEvent, Status
 from disclosures.publishing import PublishedRecordError
 from tests import factories
@@ -370,3 +371,26 @@ def test_the_corrections_are_listed_on_the_months_page(
     content = response.content.decode()
     assert published_correction.reason in content
     assert published_correction.short_fingerprint in content
+
+
+@pytest.mark.parametrize("month_ids", [600, 0], ids=["by month ids", "by village subquery"])
+def test_the_corrections_list_is_newest_first_and_only_the_accountants_villages(
+    client_for, accountant, wumiao, yanjia, month_ids, monkeypatch
+):
+    """LedgerCorrectionAdmin reads its page newest first (correction_newest_idx), not in
+    the model's order of village and month; scoped by the ids of the user's months when
+    they are few, else by their villages."""
+    monkeypatch.setattr(finance_admin, "CORRECTION_MONTH_IDS", month_ids)
+    march, august = published_month(wumiao, month=3), published_month(wumiao, month=8)
+    older = draft_correction(august, reason="较早的更正")
+    newer = draft_correction(march, reason="较新的更正")
+    elsewhere = draft_correction(published_month(yanjia), reason="别村的更正")
+    LedgerCorrection.objects.filter(pk=older.pk).update(
+        created_at=newer.created_at.replace(year=2025)
+    )
+
+    response = client_for(accountant).get("/admin/disclosures/ledgercorrection/")
+
+    rows = [row.pk for row in response.context["cl"].result_list]
+    assert rows == [newer.pk, older.pk]
+    assert elsewhere.pk not in rows
