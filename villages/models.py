@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +144,12 @@ class VillageQuerySet(models.QuerySet):
             bumped["finance_version"] = F("public_version") + 1
         self.update(**bumped)
         refresh_public_states(self.all())
+        public_version_bumped.send(sender=Village, villages=self.all())
+
+
+# Sent by bump_public_version with the villages (a queryset): whatever keeps parts of
+# their pages ready renders them again (disclosures/village_page/summary.py).
+public_version_bumped = Signal()
 
 
 class Village(models.Model):

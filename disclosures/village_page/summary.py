@@ -1,22 +1,24 @@
-"""The village page's summary: what it shows of every feature besides the latest month
+"""The village page's parts: what it shows of every feature besides the latest month
 (the modules' latest disclosures, timeliness, the question record, the registers'
-flags, the standing in the township's quarterly ranking). Eight queries to compute, and
-the same for every visitor until the village publishes again or the day changes, so it
-is computed once per public version and day, and rendered once per language: right after
-a publication commits (the request that published pays, not the next villager), else by
-the first page that needs it, and kept in the cache.
+flags, the standing in the township's quarterly ranking), and its finance parts (the
+latest month, the list of months).
 
-The page's finance parts (the latest month, the list of months) are here too: kept until
-the village publishes something its finance pages show (disclosures/caching.py), and
-rendered by a publication as well."""
+The summary takes eight queries to compute and is the same for every visitor until the
+village has news or the day changes: it is computed once per public version and day, and
+rendered once per language. The finance parts are kept until the village publishes
+something its finance pages show (disclosures/caching.py). Both are rendered right after
+news commits (bump_public_version): by the request that made it (it pays, not the next
+villager), or by the background worker when it concerns many villages at once."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django_tasks import task
 
 from disclosures.affairs.public import module_summaries
 from disclosures.assets.models import village_register_flags
@@ -24,8 +26,8 @@ from disclosures.caching import finance_parts
 from disclosures.compliance.models import latest_standing
 from disclosures.compliance.report import local_today, village_timeliness
 from disclosures.finance.views import month_context, month_links, published_months
-from disclosures.publishing import published
 from disclosures.questions.models import QuestionRecord
+from villages.models import Village, public_version_bumped
 
 SUMMARY_SECONDS = 24 * 3600
 
@@ -103,24 +105,33 @@ def finance_html(village, sort):
     }
 
 
-def _precompute(sender, item, **kwargs):
-    """After a publication commits: the village page's parts of the new version, the
-    summary and the latest month, rendered in every language, so that the villagers who
-    come for the news find the page cheap to make."""
-    from villages.models import Village
+# A change to more villages than this at once (a township's power list, its ranking) has
+# their parts rendered by the background worker, not by the request that made it.
+RENDER_IN_REQUEST = 3
 
-    village_id = item.village.pk
 
-    def compute():
-        village = Village.objects.with_places().filter(pk=village_id).first()
-        if village is None:
-            return
+def render_parts(village_ids):
+    """The village page's parts of the villages' current versions, the summary and the
+    latest month, rendered in every language (about 40 ms a village), unless kept."""
+    for village in Village.objects.with_places().filter(pk__in=village_ids):
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 village_summary_html(village)
                 village_finance(village)
 
-    transaction.on_commit(compute)
+
+@task()
+def render_parts_in_background(village_ids):
+    render_parts(village_ids)
 
 
-published.connect(_precompute, dispatch_uid="village-page-summary")
+@receiver(public_version_bumped, dispatch_uid="village-page-parts")
+def _render_after_commit(sender, villages, **kwargs):
+    """After news commits (a publication, a question's step, a power list, a ranking),
+    the parts of the new version are rendered, so that the villagers who come for the
+    news find the page cheap to make."""
+    village_ids = list(villages.values_list("pk", flat=True))
+    if len(village_ids) <= RENDER_IN_REQUEST:
+        transaction.on_commit(lambda: render_parts(village_ids))
+    else:
+        transaction.on_commit(lambda: render_parts_in_background.enqueue(village_ids))

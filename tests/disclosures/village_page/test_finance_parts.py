@@ -14,6 +14,7 @@ from disclosures.finance.models import LedgerCorrection, LedgerMonth
 from disclosures.matters.models import MatterStep
 from disclosures.publishing import Publishable
 from disclosures.sunshine.models import SunshineReport
+from tests import factories
 from tests.disclosures.affairs.affairs_helpers import make_disclosure
 from tests.disclosures.finance.finance_helpers import EXPENSE, INCOME, correction, published_month
 from tests.disclosures.questions.question_helpers import ask
@@ -143,3 +144,31 @@ def test_each_language_has_its_own_parts(client, september):
     english = client.get(MONTH_URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "条目" in chinese or "记09-001" in chinese
     assert "Entries" in english and "Entries" not in chinese
+
+
+def test_an_answer_renders_the_village_pages_parts_once_it_commits(
+    django_capture_on_commit_callbacks, client, september, accountant
+):
+    question = ask(september.village, "村里什么时候修路？")
+    with django_capture_on_commit_callbacks(execute=True):
+        question.answer(accountant, "明年春天。")
+
+    count, page = queries_of(client, WUMIAO_URL)
+    assert count == AROUND_FINANCE[WUMIAO_URL]  # the summary and the month are ready
+
+
+def test_news_for_many_villages_is_rendered_by_the_worker(
+    django_capture_on_commit_callbacks, client, pdf_worker, september, liguo
+):
+    for number in range(4):
+        factories.make_village(liguo, f"37160320130{number}", f"新村{number}")
+    with django_capture_on_commit_callbacks(execute=True):
+        Village.objects.filter(township=liguo).bump_public_version(finance=False)
+    assert pdf_worker.queued("render_parts_in_background") == 1
+    assert queries_of(client, WUMIAO_URL)[0] > AROUND_FINANCE[WUMIAO_URL]  # not yet
+
+    # Newer news meanwhile: the worker renders the versions as they are when it runs.
+    Village.objects.filter(township=liguo).bump_public_version(finance=False)
+    pdf_worker.run()
+
+    assert queries_of(client, WUMIAO_URL)[0] == AROUND_FINANCE[WUMIAO_URL]
