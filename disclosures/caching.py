@@ -249,25 +249,25 @@ def answer_from_cache(request):
 
 
 def _before_rendering(request, code, declared):
-    """(answer, state, village) of a request the middleware did not look up: a scan's
-    redirect, the cached page or the 304 (village None if not loaded), or no answer."""
-    state, village = cached_public_state(code), None
+    """(answer, state) of a request the middleware did not look up: a scan's redirect,
+    the cached page or the 304, or no answer."""
+    state = cached_public_state(code)
     if state is None:
-        village = public_village(code)
-        state = remember_public_state(village)
+        state = remember_public_state(public_village(code))
     if SCAN_MARKER in request.GET:
         _count(state, request, scan=True)
         response = HttpResponseRedirect(_without_marker(request))
         # Each scan must reach the server, even the same phone's second one.
         add_never_cache_headers(response)
-        return response, state, village
+        return response, state
     _keep_declared(request, declared)
-    return _from_cache(request, state), state, village
+    return _from_cache(request, state), state
 
 
 def public_village_page(view=None, *, query=None):
     """Wrap a view(request, village, **kwargs): serve the cached page when there is one,
-    else load the village by its code and render, and count the visit. `query`: the
+    else render it with the village its cached state holds (villages/public_state.py;
+    loaded by its code if none), and count the visit. `query`: the
     parameters the page uses, e.g. @public_village_page(query={"sort": ("date", "amount")});
     no other parameter reaches the view or the cache key."""
     if view is None:
@@ -276,12 +276,14 @@ def public_village_page(view=None, *, query=None):
 
     @wraps(view)
     def wrapper(request, code, **kwargs):
-        state, village = getattr(request, "public_page_missed", None), None
+        state = getattr(request, "public_page_missed", None)
         if state is None:
-            response, state, village = _before_rendering(request, code, declared)
+            response, state = _before_rendering(request, code, declared)
             if response is not None:
                 return response
-        response = view(request, village or public_village(code), **kwargs)
+        # The village as its state keeps it (a state written before it did: loaded).
+        village = state.get("village") or public_village(code)
+        response = view(request, village, **kwargs)
         if response.status_code == 200 and request.method == "GET" and not _is_download(response):
             response = _keep(request, response, state)
         return _finish(request, response, state, _validators(state))

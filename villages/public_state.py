@@ -39,7 +39,23 @@ def state_of(village):
         "pk": village.pk,
         "version": village.public_version,
         "changed": int(changed.timestamp()) if changed else None,
-        "names": f"{village.name}:{township.name}:{township.district.name}",
+        # What every page shows of its places besides what the village publishes: a
+        # change makes the pages anew at once (the footer's telephone, the threshold
+        # the finance pages flag expenses by).
+        "names": ":".join(
+            map(
+                str,
+                (
+                    village.name,
+                    township.name,
+                    township.district.name,
+                    township.supervision_phone,
+                    township.major_matter_threshold,
+                ),
+            )
+        ),
+        # The village itself, for the page a view renders: no query to load it again.
+        "village": village,
     }
 
 
