@@ -25,7 +25,7 @@ from disclosures.publishing import chain_members
 from disclosures.village_page import bulk
 from disclosures.village_page.summary import village_finance, village_summary_html
 from villages.models import District
-from villages.visits import views_this_month
+from villages.visits import views_this_month_kept
 
 FEED_ITEMS = 50
 
@@ -46,7 +46,7 @@ def village_page(request, village):
         # once per publication, day and language (summary.py).
         "summary": village_summary_html(village),
         # Rendered into the cached page: the number may lag by up to PUBLIC_PAGE_SECONDS.
-        "views_this_month": views_this_month(village),
+        "views_this_month": views_this_month_kept(village),
     }
     return render(request, "disclosures/village_page/village.html", context)
 
