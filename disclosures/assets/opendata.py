@@ -44,22 +44,10 @@ def resource_block(resource, base):
 
 
 def contract_block(report, base):
-    contract, account = report.contract, report.account
-    subject = contract.subject
+    """The current version of a contract, with its rent account and flags."""
+    account = report.account
     return {
-        **record_block(contract, f"{base}contracts/{contract.number}/"),
-        "counterparty": contract.counterparty,
-        "subject": {"register": subject._meta.model_name, "number": subject.number},
-        "purpose": contract.purpose,
-        "start_date": day(contract.start_date),
-        "end_date": day(contract.end_date),
-        "returned_on": day(contract.returned_on),
-        "annual_rent": money(contract.annual_rent),
-        "payment": contract.payment,
-        "selection": contract.selection,
-        "approving_matter": (
-            contract.approving_matter.title if contract.approving_matter_id else None
-        ),
+        **contract_version_block(report.contract, base),
         "rent": {
             "due_so_far": money(account.due_so_far),
             "received": money(account.received),
