@@ -17,4 +17,8 @@ class DisclosuresConfig(AppConfig):
         from disclosures.finance import tasks as finance_tasks  # noqa: F401
         from disclosures.powers import tasks as powers_tasks  # noqa: F401
 
+        # Connect what any news queues: the village page's parts (in every process,
+        # the daily jobs' too).
+        from disclosures.village_page import summary  # noqa: F401
+
         connect_text_cleaning(self)

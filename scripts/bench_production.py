@@ -148,13 +148,13 @@ class AccessLog:
 # What is forgotten before each request of a page rendered afresh, in three cases:
 # the cache's keys (disclosures/caching.py, village_page/summary.py).
 AFRESH = [
-    # The page expired (PUBLIC_PAGE_SECONDS), or the village published news: the
-    # publication has rendered the new summary and latest month (summary.py), so the
-    # page is rendered around its parts.
+    # The page expired (PUBLIC_PAGE_SECONDS), or the village had news: the worker has
+    # rendered the new summary and latest month (summary.py), so the page is rendered
+    # around its parts.
     ("page expired or news", ["public-page"]),
-    # A question's answer, or an expired summary: the summary is computed again.
+    # A new day, or news the worker has not rendered yet: the summary is computed again.
     ("summary again", ["public-page", "village-summary"]),
-    # Nothing kept: a finance publication's first render, or a cache that was lost.
+    # Nothing kept: what the worker does after news, or a cache that was lost.
     ("nothing kept", ["public-page", "village-summary", "finance"]),
 ]
 

@@ -6,9 +6,9 @@ latest month, the list of months).
 The summary takes eight queries to compute and is the same for every visitor until the
 village has news or the day changes: it is computed once per public version and day, and
 rendered once per language. The finance parts are kept until the village publishes
-something its finance pages show (disclosures/caching.py). Both are rendered right after
-news commits (bump_public_version): by the request that made it (it pays, not the next
-villager), or by the background worker when it concerns many villages at once."""
+something its finance pages show (disclosures/caching.py). Both are rendered by the
+background worker right after news commits (bump_public_version), not by the next
+villager."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -105,11 +105,6 @@ def finance_html(village, sort):
     }
 
 
-# A change to more villages than this at once (a township's power list, its ranking) has
-# their parts rendered by the background worker, not by the request that made it.
-RENDER_IN_REQUEST = 3
-
-
 def render_parts(village_ids):
     """The village page's parts of the villages' current versions, the summary and the
     latest month, rendered in every language (about 40 ms a village), unless kept."""
@@ -128,10 +123,8 @@ def render_parts_in_background(village_ids):
 @receiver(public_version_bumped, dispatch_uid="village-page-parts")
 def _render_after_commit(sender, villages, **kwargs):
     """After news commits (a publication, a question's step, a power list, a ranking),
-    the parts of the new version are rendered, so that the villagers who come for the
-    news find the page cheap to make."""
+    the background worker renders the parts of the new version, so that the villagers
+    who come for the news find the page cheap to make. Not the request that made the
+    news: that may be a villager's question, or a power list of a hundred villages."""
     village_ids = list(villages.values_list("pk", flat=True))
-    if len(village_ids) <= RENDER_IN_REQUEST:
-        transaction.on_commit(lambda: render_parts(village_ids))
-    else:
-        transaction.on_commit(lambda: render_parts_in_background.enqueue(village_ids))
+    transaction.on_commit(lambda: render_parts_in_background.enqueue(village_ids))

@@ -227,10 +227,11 @@ def test_it_makes_a_fixed_number_of_queries(client, django_assert_num_queries, y
 
 
 def test_a_publication_renders_the_pages_parts_once_it_commits(
-    django_capture_on_commit_callbacks, django_assert_num_queries, client, wumiao
+    django_capture_on_commit_callbacks, django_assert_num_queries, client, wumiao, pdf_worker
 ):
     with django_capture_on_commit_callbacks(execute=True):
         factories.make_month(wumiao, 2026, 9, entries=3)
+    pdf_worker.run()  # the parts, and the month's posters
     # The summary and the latest month are ready, the village is in its state: only the
     # views this month, then kept a minute.
     for language, queries in (("zh-hans", 1), ("en", 0)):
